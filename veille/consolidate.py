@@ -1,0 +1,377 @@
+"""From mentions to events inside one article: merging, dating, placing, coding.
+
+Several sentences about one attack make one event: a mention joins the most
+recent earlier event of the same kind whose date and place are compatible
+with its own. Then every event gets one date (the most precise of its
+mentions, or the one its story context gives), one place, its actors, and the
+`background` flag.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .extract import Mention, _family
+from .lexicon import Lexicon
+from .places import Gazetteer, Place
+from .records import EventRecord, Evidence
+
+NEWS_WINDOW = 2  # days before publication within which an absolute date is news
+RECENT_WINDOW = 8  # days within which a date relative to publication ("lundi", "hier") is news
+
+
+@dataclass
+class Event:
+    mentions: list[Mention] = field(default_factory=list)
+    date: date | None = None
+    precision: int = 2
+    date_note: str = ""
+    background: bool | None = None
+
+    @property
+    def code(self) -> str:
+        return self.mentions[0].code
+
+    @property
+    def place(self) -> Place | None:
+        best = self.best_place()
+        return best.chosen if best else None
+
+    def best_place(self):
+        placed = [m.place for m in self.mentions if m.place and m.place.chosen]
+        if not placed:
+            return None
+        return max(placed, key=lambda p: (p.chosen.specificity, -p.start))
+
+
+def date_window(m: Mention) -> tuple[date, date] | None:
+    d = m.date
+    if d is None or d.date is None:
+        return None
+    tol = {1: 1, 2: 7}.get(d.precision, 31)
+    return d.date - timedelta(days=tol), d.date + timedelta(days=tol)
+
+
+def km(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def places_compatible(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.iso != b.iso:
+        return False
+    if a.kind == "country" or b.kind == "country":
+        return True
+    if a.kind in ("province", "region") or b.kind in ("province", "region"):
+        return (a.admin1 or "") == (b.admin1 or "") or km(a, b) < 150
+    return km(a, b) < 30
+
+
+def _mention_date(m: Mention) -> date | None:
+    if m.landmark:
+        return m.landmark.date
+    return m.date.date if m.date and m.date.kind != "relative" else None
+
+
+def compatible(ev: Event, m: Mention) -> bool:
+    if ev.mentions[0].count > 1 or m.count > 1:
+        return False
+    if _family(ev.code) != _family(m.code):
+        return False
+    if ev.code != m.code and {ev.code, m.code} & {"PROTEST", "RIOT"} == set():
+        weapons = {x.weapon for x in ev.mentions if x.weapon} | ({m.weapon} if m.weapon else set())
+        if len({_weapon_family(w) for w in weapons}) > 1:
+            return False
+    lms = {x.landmark.key for x in ev.mentions if x.landmark}
+    if m.landmark and lms and m.landmark.key not in lms:
+        return False
+    md = _mention_date(m)
+    if md is not None:
+        for x in ev.mentions:
+            xd = _mention_date(x)
+            if xd is None:
+                continue
+            prec = max((x.date.precision if x.date and not x.landmark else 1),
+                       (m.date.precision if m.date and not m.landmark else 1))
+            tol = {1: 1, 2: 7}.get(prec, 31)
+            if abs((xd - md).days) > tol:
+                return False
+    mp = m.place.chosen if m.place else None
+    return all(places_compatible(x.place.chosen if x.place else None, mp) for x in ev.mentions)
+
+
+def _weapon_family(w: str) -> str:
+    return {"rocket": "indirect", "missile": "indirect", "mortar": "indirect", "artillery": "indirect",
+            "IED": "explosive", "explosive": "explosive", "drone": "air", "aircraft": "air"}.get(w, w)
+
+
+def merge(mentions: list[Mention]) -> list[Event]:
+    events: list[Event] = []
+    for m in mentions:
+        target = None
+        for ev in reversed(events):
+            if compatible(ev, m):
+                target = ev
+                break
+        if target is None:
+            events.append(Event([m]))
+        else:
+            target.mentions.append(m)
+    return events
+
+
+def resolve_dates(events: list[Event], published: date) -> None:
+    """Give every event a date, a precision and the background flag."""
+    previous: Event | None = None
+    for ev in sorted(events, key=lambda e: e.mentions[0].span):
+        lm = next((m.landmark for m in ev.mentions if m.landmark), None)
+        dated = [m for m in ev.mentions if m.date and m.date.date and m.date.kind != "relative"]
+        relative = [m for m in ev.mentions if m.date and m.date.kind == "relative"]
+        if lm:
+            ev.date, ev.precision = lm.date, 1
+            ev.date_note = f"landmark event {lm.key}"
+            ev.background = (published - lm.date).days > 3
+        elif dated:
+            best = min(dated, key=lambda m: (m.date.precision, m.span[0]))
+            ev.date, ev.precision = best.date.date, best.date.precision
+            expr = best.folded[best.date.start:best.date.end]
+            ev.date_note = f"'{expr}' ({best.date.kind}) against publication {published.isoformat()}"
+            age = (published - ev.date).days
+            if best.date.kind == "deictic" and best.date.precision == 1:
+                ev.background = age > RECENT_WINDOW
+            elif best.date.precision == 3:
+                ev.background = (ev.date.year, ev.date.month) != (published.year, published.month) and age > 20
+            else:
+                ev.background = age > NEWS_WINDOW
+        elif relative and previous is not None and previous.date is not None:
+            r = relative[0].date
+            ev.date = previous.date + timedelta(days=r.offset)
+            ev.precision = max(r.precision, previous.precision)
+            ev.background = previous.background
+            ev.date_note = f"'{relative[0].folded[r.start:r.end]}' relative to the event before it"
+        elif (previous is not None and previous.background and previous.date is not None
+              and previous.mentions[-1].para == ev.mentions[0].para):
+            ev.date, ev.precision, ev.background = previous.date, max(previous.precision, 2), True
+            ev.date_note = "no date in its sentences: the date of the past event told just before it"
+        else:
+            ev.date, ev.precision = published - timedelta(days=1), 2
+            ev.background = any(m.pluperfect for m in ev.mentions) and False
+            ev.date_note = "no date in the text: within the days before publication"
+        if ev.date and ev.date > published + timedelta(days=1):
+            ev.date, ev.precision = published, 2
+        previous = ev
+
+
+# ---------------------------------------------------------------------------- records
+
+def _inter(lex: Lexicon, name: str | None, iso: str | None) -> int:
+    if not name:
+        return 0
+    actor = lex.actor_by_name.get(name)
+    if actor is None:
+        for prefix, code in (("Unidentified Armed Group", 3), ("Rioters", 5), ("Protesters", 6),
+                             ("Civilians", 7), ("Islamic State", 2)):
+            if name.startswith(prefix):
+                return code
+        return 0
+    if actor.kind in ("military", "government", "legislature") and actor.iso and iso and actor.iso != iso:
+        return 8
+    return actor.inter
+
+
+def _as_government(lex: Lexicon, name: str) -> str:
+    if name.startswith("Military Forces of "):
+        gov = "Government of " + name[len("Military Forces of "):]
+        if gov in lex.actor_by_name:
+            return gov
+    return name
+
+
+def _as_military(lex: Lexicon, name: str) -> str:
+    if name.startswith("Government of "):
+        mil = "Military Forces of " + name[len("Government of "):]
+        if mil in lex.actor_by_name:
+            return mil
+    return name
+
+
+def assign_actors(lex: Lexicon, ev: Event, iso: str | None) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """(actor1, assoc1, actor2, assoc2, claimed_by)"""
+    code = ev.code
+    lm = next((m.landmark for m in ev.mentions if m.landmark), None)
+    claimant = next((m.claimant for m in ev.mentions if m.claimant), None)
+    mentioned = []
+    for m in ev.mentions:
+        for a in m.actors:
+            if a.actor.name not in [x.actor.name for x in mentioned]:
+                mentioned.append(a)
+    state = [a.actor.name for a in mentioned if a.actor.kind in ("military", "government")]
+    armed = [a.actor.name for a in mentioned if a.actor.kind in ("militia", "rebel")]
+    country = f" ({_country_name(iso)})" if iso else ""
+    unknown = "Unidentified Armed Group" + country
+    self_claim = any(m.self_claim for m in ev.mentions)
+    actor1 = actor2 = assoc1 = assoc2 = claimed = None
+    if code in ("AIR",) and state:
+        actor1 = _as_military(lex, state[0])
+        targets = [a for a in armed] + [s for s in state if _as_military(lex, s) != actor1]
+        actor2 = targets[0] if targets else None
+        assoc2 = "; ".join(targets[1:3]) or None
+        claimed = actor1 if self_claim else None
+    elif code in ("SHELL", "AIR", "IED", "SUICIDE", "GRENADE", "CHEM", "CLASH", "VAC", "ABDUCT", "INTERCEPT"):
+        actor1 = claimant or (armed[0] if armed and code in ("CLASH", "VAC", "ABDUCT") else None) or unknown
+        if code in ("CLASH",) and not armed and state:
+            actor1 = _as_military(lex, state[0])
+        targets = [s for s in state if s != actor1]
+        embassy = any(m.target_kind == "embassy" or (m.place and m.place.chosen and m.place.chosen.kind == "embassy")
+                      for m in ev.mentions)
+        if embassy:
+            gov = [s for s in targets if s.startswith("Government of")]
+            actor2 = gov[0] if gov else ("Government of the United States" if any("United States" in s for s in targets) else (targets[0] if targets else None))
+        else:
+            actor2 = _as_military(lex, targets[0]) if targets else None
+        claimed = claimant
+        if code == "INTERCEPT" and state:
+            actor1, actor2 = unknown if not claimant else claimant, _as_military(lex, state[0])
+    elif code == "ARREST":
+        actor1 = _as_military(lex, state[0]) if state else "Police Forces" + country
+        actor2 = armed[0] if armed else None
+    elif code in ("PROTEST",):
+        actor1 = "Protesters" + country
+    elif code in ("RIOT", "MOB"):
+        actor1 = "Rioters" + country
+        actor2 = state[0] if state else None
+    elif code == "AGREE":
+        govs = [_as_government(lex, s) for s in state]
+        govs = list(dict.fromkeys(govs))
+        actor1 = govs[0] if govs else (armed[0] if armed else "Unidentified Actor" + country)
+        actor2 = govs[1] if len(govs) > 1 else (armed[0] if armed and armed[0] != actor1 else None)
+    else:
+        legis = [a.actor.name for a in mentioned if a.actor.kind == "legislature"]
+        actor1 = legis[0] if legis else (_as_military(lex, state[0]) if state else (armed[0] if armed else "Unidentified Actor" + country))
+    if lm:
+        actor1 = claimant or lm.actor1 or actor1
+        actor2 = lm.actor2 or actor2
+    return actor1 or unknown, assoc1, actor2, assoc2, claimed
+
+
+_COUNTRY_NAMES: dict[str, str] = {}
+
+
+def _country_name(iso: str) -> str:
+    return _COUNTRY_NAMES.get(iso, iso)
+
+
+def build_records(lex: Lexicon, gaz: Gazetteer, events: list[Event], doc_id: str, text: str,
+                  context: dict[str, float], fallback_iso: str | None) -> list[EventRecord]:
+    if not _COUNTRY_NAMES:
+        _COUNTRY_NAMES.update({iso: p.name for iso, p in gaz.index.country_by_iso.items()})
+    out = []
+    for ev in events:
+        n = ev.mentions[0].count
+        for k in range(n):
+            out.append(_record(lex, gaz, ev, doc_id, text, context, fallback_iso, k))
+    return out
+
+
+def _place_for(gaz: Gazetteer, ev: Event, fallback_iso: str | None) -> tuple[Place | None, bool, str]:
+    lm = next((m.landmark for m in ev.mentions if m.landmark), None)
+    if lm:
+        if lm.place.startswith("city:"):
+            name = lm.place[5:]
+            from .text import key
+            cands = [p for p in gaz.index.cities.get(key(name), []) if p.iso == lm.iso]
+            if cands:
+                return cands[0], False, f"landmark {lm.key}"
+        else:
+            for places in gaz.curated.values():
+                for p in places:
+                    if p.name == lm.place:
+                        return p, False, f"landmark {lm.key}"
+    best = ev.best_place()
+    if best is not None:
+        return best.chosen, best.near, f"'{best.text}' in the text"
+    for m in ev.mentions:
+        countries = [p.chosen for p in m.sent_places if p.chosen and p.chosen.kind == "country"]
+        if countries:
+            return countries[0], False, "country named in the sentence"
+    if fallback_iso:
+        return gaz.country(fallback_iso), False, "no place in its sentences: the country the article is about"
+    return None, False, "no place found"
+
+
+def _record(lex: Lexicon, gaz: Gazetteer, ev: Event, doc_id: str, text: str, context: dict[str, float],
+            fallback_iso: str | None, k: int) -> EventRecord:
+    tax = lex.taxonomy[ev.code]
+    place, near, place_note = _place_for(gaz, ev, fallback_iso)
+    iso = place.iso if place else None
+    actor1, assoc1, actor2, assoc2, claimed = assign_actors(lex, ev, iso)
+    weapons = [m.weapon for m in ev.mentions if m.weapon and m.weapon != "explosive"]
+    weapon = weapons[0] if weapons else ("IED" if ev.code == "IED" and any(m.weapon == "explosive" for m in ev.mentions) else None)
+    if ev.code in ("SHELL",) and weapon is None:
+        weapon = None
+    muni = Counter(m.munitions for m in ev.mentions if m.munitions is not None)
+    munitions = max(muni.items(), key=lambda kv: (kv[1], kv[0]))[0] if muni else None
+    if ev.mentions[0].count > 1:
+        munitions = None
+    intercepted = next((m.intercepted for m in ev.mentions if m.intercepted is not None), None)
+    killed = [m.killed for m in ev.mentions if m.killed is not None]
+    injured = [m.injured for m in ev.mentions if m.injured is not None]
+    sources: list[str] = []
+    for m in ev.mentions:
+        for s in m.sources:
+            if s not in sources:
+                sources.append(s)
+    geo_precision = place.geo_precision if place else 3
+    if near and geo_precision == 1:
+        geo_precision = 2
+    if place and ev.mentions[0].count > 1 and place.kind == "country":
+        geo_precision = 3
+    evidence = []
+    for m in ev.mentions:
+        s, e = m.sent
+        if not any(x.start == s for x in evidence):
+            evidence.append(Evidence(doc_id, s, e, text[s:e]))
+    lm = next((m.landmark for m in ev.mentions if m.landmark), None)
+    rec = EventRecord(
+        event_date=ev.date.isoformat() if ev.date else "",
+        time_precision=ev.precision,
+        disorder_type=tax.disorder_type, event_type=tax.event_type, sub_event_type=tax.sub_event_type,
+        actor1=actor1, assoc_actor_1=assoc1, inter1=_inter(lex, actor1, iso),
+        actor2=actor2, assoc_actor_2=assoc2, inter2=_inter(lex, actor2, iso),
+        country=place and gaz.country(place.iso).name if place and gaz.country(place.iso) else (place.iso if place else None),
+        iso=iso, admin1=place.admin1 if place else None,
+        location=place.name if place else None,
+        latitude=place.latitude if place else None, longitude=place.longitude if place else None,
+        geo_precision=geo_precision,
+        fatalities=max(killed) if killed else 0,
+        injured=max(injured) if injured else None,
+        weapon=weapon, munitions=munitions, intercepted=intercepted,
+        claimed_by=claimed, reported_by=sources, background=bool(ev.background),
+        evidence=evidence, doc_ids=[doc_id],
+        provenance={"event_date": ev.date_note, "location": place_note,
+                    "event_type": f"triggers in: {evidence[0].text[:80]!r}" if evidence else ""},
+        landmark=lm.key if lm else None,
+    )
+    if k:
+        rec.event_id = rec.compute_id() + f"-{k + 1}"
+        rec.provenance["count"] = f"{ev.mentions[0].count} separate events stated in one sentence"
+    rec.notes = summary(rec)
+    return rec
+
+
+def summary(r: EventRecord) -> str:
+    what = r.sub_event_type.lower()
+    if r.weapon:
+        what += f" ({r.weapon}{', ' + str(r.munitions) if r.munitions else ''})"
+    who = f" by {r.actor1}" if r.actor1 else ""
+    whom = f" against {r.actor2}" if r.actor2 else ""
+    where = f" at {r.location}" if r.location else ""
+    killed = f"; {r.fatalities} killed" if r.fatalities else ""
+    by = f"; reported by {', '.join(r.reported_by)}" if r.reported_by else ""
+    bg = " (mentioned as background)" if r.background else ""
+    return f"{what[0].upper() + what[1:]}{who}{whom}{where} on {r.event_date}{killed}{by}{bg}."

@@ -1,0 +1,357 @@
+"""Event mentions: one per cluster of triggers in a sentence, with its arguments.
+
+A sentence holds an event mention when trigger weights near each other add up
+to 1.0 (triggers.tsv, weapons.tsv); irrealis and habitual clauses hold none
+(cues.tsv). Several clusters far apart in one sentence are several mentions
+("struck X to avenge the rocket raid on Y"). Dates and places are given to the
+nearest cluster of their sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .arguments import ActorMention, casualties, count_before, find_actors, find_sources
+from .dates import DateFinder, DateRef
+from .lexicon import DATA, Lexicon, read_rows
+from .places import Gazetteer, PlaceMention
+
+GAP = 70  # characters between triggers of one cluster
+STRONG_ORDER = ["SUICIDE", "CHEM", "GRENADE", "IED", "SHELL", "AIR", "INTERCEPT", "TAKEOVER", "REGAIN",
+                "CLASH", "ABDUCT", "VAC", "SEXVIOL", "RIOT", "MOB", "PROTEST", "ARREST", "AGREE", "BASE",
+                "LOOT", "TRANSFER", "OTHER", "CHANGE"]
+_IMPACT = re.compile(r"\b(?:atteint|touche|frappe|s'etant (?:\w+ )?abattus?|s'est abattue?|ont atterri|sont tombe\w*|"
+                     r"hit|struck|landed|impacted|slammed)\b")
+_PERSON_OBJ = re.compile(r"^(?:\W+\w+){0,3}?\W+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|des|"
+                         r"membres?|personnes?|suspects?|militants?|combattants?|hommes|individus|jihadistes|manifestants|"
+                         r"people|men|members?|suspects?|militants?|fighters?|protesters)\b")
+_COUNTED_TARGET = re.compile(r"(?<![\w-])(?P<n>deux|trois|quatre|cinq|six|sept|huit|neuf|dix|two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)"
+                             r"(?: \w+)? (?:convois|patrouilles|attaques|convoys|patrols|attacks|bases)\b")
+_NUMS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+         "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+@dataclass(frozen=True)
+class Landmark:
+    key: str
+    date: date
+    code: str
+    place: str
+    iso: str
+    admin1: str
+    actor1: str
+    actor2: str
+    groups: tuple[re.Pattern[str], ...]
+
+
+def load_landmarks() -> list[Landmark]:
+    out = []
+    for _, (k, d, code, place, iso, admin1, a1, a2, sig) in read_rows("landmarks.tsv", 9):
+        groups = tuple(re.compile(r"(?:" + g.strip() + r")") for g in sig.split(" & "))
+        out.append(Landmark(k, date.fromisoformat(d), code, place, iso, admin1, a1, a2, groups))
+    return out
+
+
+@dataclass
+class Hit:
+    start: int
+    end: int
+    code: str
+    weight: float
+    weapon: str | None = None
+    countable: bool = False
+
+
+@dataclass
+class Mention:
+    doc_id: str
+    para: int
+    sent: tuple[int, int]
+    span: tuple[int, int]
+    code: str
+    weapon: str | None = None
+    date: DateRef | None = None
+    place: PlaceMention | None = None
+    actors: list[ActorMention] = field(default_factory=list)
+    sent_places: list[PlaceMention] = field(default_factory=list)
+    claimant: str | None = None
+    self_claim: bool = False
+    munitions: int | None = None
+    intercepted: int | None = None
+    killed: int | None = None
+    injured: int | None = None
+    sources: list[str] = field(default_factory=list)
+    count: int = 1
+    pluperfect: bool = False
+    announce: bool = False
+    landmark: Landmark | None = None
+    folded: str = ""  # folded sentence
+    target_kind: str | None = None  # convoy, base, embassy
+
+
+@dataclass
+class SentenceInfo:
+    start: int
+    end: int
+    para: int
+    skipped: str | None = None  # why the sentence holds no event ("related link", "caption", ...)
+
+
+class Extractor:
+    """Finds event mentions in an article; holds the compiled rules of both languages."""
+
+    def __init__(self, lex: Lexicon, gazetteer: Gazetteer) -> None:
+        self.lex = lex
+        self.gaz = gazetteer
+        self.dates = DateFinder(lex.calendar)
+        self.landmarks = load_landmarks()
+
+    # -- sentences -------------------------------------------------------------
+    def sentence_infos(self, text: str, folded: str, sentences: list[tuple[int, int]], lang: str,
+                       line_lang=None) -> list[SentenceInfo]:
+        skip = self.lex.cue(lang, "skip_line")
+        caption = self.lex.cue(lang, "caption")
+        infos: list[SentenceInfo] = []
+        para, last_nl = 0, -1
+        for s, e in sentences:
+            nl = text.rfind("\n", 0, s)
+            if nl != last_nl:
+                para += 1
+                last_nl = nl
+            line_start = nl + 1
+            line_end = text.find("\n", e)
+            line = folded[line_start:line_end if line_end >= 0 else len(text)]
+            info = SentenceInfo(s, e, para)
+            if any(p.search(line) for p in skip):
+                info.skipped = "related link or page furniture"
+            elif any(p.search(line) for p in caption):
+                info.skipped = "photo caption or credit"
+            elif line_lang is not None and len(line.split()) >= 6 and line_lang(text[line_start:line_end if line_end >= 0 else len(text)]) not in (None, lang):
+                info.skipped = "line in another language (caption or quote)"
+            infos.append(info)
+        return infos
+
+    # -- mentions --------------------------------------------------------------
+    def mentions(self, doc_id: str, text: str, folded: str, lang: str, published: date,
+                 infos: list[SentenceInfo], context: dict[str, float],
+                 entities: list[tuple[int, int, str]]) -> list[Mention]:
+        places = self.gaz.find(text, folded, context, entities)
+        out: list[Mention] = []
+        for info in infos:
+            if info.skipped:
+                continue
+            s, e = info.start, info.end
+            sent_places = [p for p in places if s <= p.start and p.end <= e and p.chosen]
+            out.extend(self._sentence(doc_id, folded, s, e, info.para, lang, published, sent_places))
+        return out
+
+    def _hits(self, f: str, lang: str) -> list[Hit]:
+        hits = [Hit(m.start(), m.end(), t.code, t.weight)
+                for t in self.lex.for_lang(self.lex.triggers, lang) for m in t.regex.finditer(f)]
+        hits += [Hit(m.start(), m.end(), "WEAPON", 0.5, w.name, w.countable)
+                 for w in self.lex.for_lang(self.lex.weapons, lang) for m in w.regex.finditer(f)]
+        hits.sort(key=lambda h: (h.start, -h.end))
+        return hits
+
+    def _sentence(self, doc_id: str, folded: str, s: int, e: int, para: int, lang: str,
+                  published: date, sent_places: list[PlaceMention]) -> list[Mention]:
+        f = folded[s:e]
+        hits = self._hits(f, lang)
+        landmark_mentions = self._landmarks(doc_id, f, s, e, para, lang, published)
+        if not hits and not landmark_mentions:
+            return []
+        clusters: list[list[Hit]] = []
+        for h in hits:
+            if clusters and h.start - max(x.end for x in clusters[-1]) <= GAP:
+                clusters[-1].append(h)
+            else:
+                clusters.append([h])
+        irrealis = [m.start() for p in self.lex.cue(lang, "irrealis") for m in p.finditer(f)]
+        habitual = any(p.search(f) for p in self.lex.cue(lang, "habitual"))
+        question = f.rstrip().endswith("?")
+        self_claim = any(p.search(f) for p in self.lex.cue(lang, "self_claim"))
+        mentions: list[Mention] = []
+        for cl in clusters:
+            cs, ce = cl[0].start, max(h.end for h in cl)
+            code, weapon = self._classify(cl, f, lang, self_claim)
+            if code is None or question or habitual:
+                continue
+            if any(cs - 90 <= i <= ce and not re.search(r"[.;:!?]", f[i:cs]) for i in irrealis):
+                if code not in ("OTHER", "AGREE") or not any(p.search(f) for p in self.lex.cue(lang, "announce")):
+                    continue
+            m = Mention(doc_id, para, (s, e), (s + cs, s + ce), code, weapon, folded=f)
+            m.target_kind = next((t for h in cl if h.code == "TARGET"
+                                  for t in ("convoy", "base", "embassy") if _target_kind(f[h.start:h.end]) == t), None)
+            self._counts(m, cl, f, lang)
+            mentions.append(m)
+        if landmark_mentions:
+            mentions = self._absorb(landmark_mentions, mentions)
+        if not mentions:
+            return []
+        self._arguments(mentions, f, s, lang, published, sent_places, self_claim)
+        return mentions
+
+    def _classify(self, cl: list[Hit], f: str, lang: str, self_claim: bool) -> tuple[str | None, str | None]:
+        spec: dict[str, float] = {}
+        attack = target = 0.0
+        weapon_hit = next((h for h in cl if h.code == "WEAPON"), None)
+        for h in cl:
+            if h.code == "ATTACK":
+                attack = max(attack, h.weight)
+            elif h.code == "TARGET":
+                target = max(target, h.weight)
+            elif h.code != "WEAPON":
+                spec[h.code] = max(spec.get(h.code, 0.0), h.weight)
+        weapon = weapon_hit.weapon if weapon_hit else None
+        wcode = next((w.code for w in self.lex.weapons if w.name == weapon), None)
+        if "INTERCEPT" in spec:
+            none = any(p.search(f) for p in self.lex.cue(lang, "intercept_none"))
+            if none or (weapon and _IMPACT.search(f)):
+                del spec["INTERCEPT"]
+                attack = max(attack, 0.5)
+        if "ARREST" in spec and spec["ARREST"] < 1.0:
+            h = next(h for h in cl if h.code == "ARREST")
+            if not _PERSON_OBJ.search(f[h.end:h.end + 60]):
+                del spec["ARREST"]
+        score = attack + target + (0.5 if weapon else 0.0) + max(spec.values(), default=0.0) + (0.3 if self_claim else 0.0)
+        if score < 1.0:
+            return None, weapon
+        strong = [c for c in STRONG_ORDER if spec.get(c, 0) >= 1.0]
+        if strong:
+            code = strong[0]
+            if code in ("AIR", "SHELL", "IED") and wcode in ("AIR", "SHELL", "IED") and weapon not in ("explosive",):
+                if not (code == "AIR" and weapon in ("missile",)):
+                    code = wcode
+            return code, weapon
+        if wcode and (attack or spec.get("AIR") or target or spec):
+            if weapon == "explosive" and spec.get("AIR", 0) >= 0.5 and not target:
+                return "AIR", None
+            return wcode, weapon
+        if spec.get("AIR"):
+            if target and not self_claim and re.search(r"\bbases?\b|\bambassade|\bembass", f):
+                return "SHELL", weapon
+            return "AIR", weapon
+        rest = [c for c in STRONG_ORDER if c in spec]
+        if rest:
+            return rest[0], weapon
+        if attack and target:
+            kinds = {_target_kind(f[h.start:h.end]) for h in cl if h.code == "TARGET"}
+            if "convoy" in kinds:
+                return "IED", weapon
+            return "SHELL", weapon
+        return None, weapon
+
+    def _counts(self, m: Mention, cl: list[Hit], f: str, lang: str) -> None:
+        for h in cl:
+            if h.code == "WEAPON" and h.countable and m.munitions is None:
+                n = count_before(f, h.start, lang)
+                if n is not None and 0 < n < 1000:
+                    m.munitions = n
+        if any(p.search(f) for p in self.lex.cue(lang, "intercept_none")):
+            m.intercepted = 0
+        mt = _COUNTED_TARGET.search(f)
+        if mt and m.code in ("IED", "SHELL", "AIR"):
+            n = mt.group("n")
+            m.count = int(n) if n.isdigit() else _NUMS.get(n, 1)
+
+    def _landmarks(self, doc_id: str, f: str, s: int, e: int, para: int, lang: str,
+                   published: date) -> list[Mention]:
+        out = []
+        for lm in self.landmarks:
+            if lm.date > published:
+                continue
+            found = [g.search(f) for g in lm.groups]
+            if not all(found):
+                continue
+            dates = [d for d in self.dates.find(f, published) if d.kind in ("absolute", "deictic") and d.date]
+            if dates and not any(_compatible(d, lm.date) for d in dates):
+                continue
+            start = min(x.start() for x in found if x)
+            m = Mention(doc_id, para, (s, e), (s + start, s + max(x.end() for x in found if x)), lm.code,
+                        landmark=lm, folded=f)
+            out.append(m)
+        return out
+
+    @staticmethod
+    def _absorb(landmarks: list[Mention], mentions: list[Mention]) -> list[Mention]:
+        """Regular mentions of the landmark's kind in its sentence are the landmark."""
+        keep = []
+        for m in mentions:
+            lm = next((x for x in landmarks if _family(x.code) == _family(m.code)), None)
+            if lm is None:
+                keep.append(m)
+                continue
+            lm.weapon = lm.weapon or m.weapon
+            lm.munitions = lm.munitions or m.munitions
+        return sorted(landmarks + keep, key=lambda x: x.span)
+
+    def _arguments(self, mentions: list[Mention], f: str, offset: int, lang: str, published: date,
+                   sent_places: list[PlaceMention], self_claim: bool) -> None:
+        dates = [d for d in self.dates.find(f, published) if d.kind not in ("future", "year")]
+        for d in dates:
+            nearest(mentions, d.start + offset, d.end + offset).date = nearest(mentions, d.start + offset, d.end + offset).date or d
+        by_cluster: dict[int, list[PlaceMention]] = {}
+        for p in sent_places:
+            m = nearest(mentions, p.start, p.end)
+            by_cluster.setdefault(id(m), []).append(p)
+        actors = find_actors(self.lex, f)
+        sources = [name for _, name in find_sources(self.lex, f)]
+        killed, injured = casualties(f, lang)
+        claim = [m.start() for p in self.lex.cue(lang, "claim") for m in p.finditer(f)]
+        plup = any(p.search(f) for p in self.lex.cue(lang, "pluperfect"))
+        announce = any(p.search(f) for p in self.lex.cue(lang, "announce"))
+        for m in mentions:
+            m.sent_places = sent_places
+            cands = by_cluster.get(id(m), [])
+            if m.code != "OTHER" or not announce:
+                cands = [p for p in cands if p.chosen and p.chosen.kind != "seat"]
+            if cands:
+                centre = (m.span[0] + m.span[1]) / 2
+                m.place = max(cands, key=lambda p: (p.chosen.specificity, -abs((p.start + p.end) / 2 - centre)))
+            m.actors = actors
+            m.sources = sources
+            m.killed, m.injured = killed, injured
+            m.pluperfect = plup
+            m.announce = announce
+            m.self_claim = self_claim
+            if claim:
+                armed = [a for a in actors if a.actor.kind in ("militia", "rebel")]
+                if armed:
+                    c = min(claim)
+                    m.claimant = min(armed, key=lambda a: abs(a.start - c)).actor.name
+
+
+def nearest(mentions: list[Mention], start: int, end: int) -> Mention:
+    return min(mentions, key=lambda m: 0 if m.span[0] <= start < m.span[1] else
+               min(abs(start - m.span[1]), abs(m.span[0] - end)))
+
+
+def _target_kind(word: str) -> str | None:
+    if word.startswith(("convoi", "convoy", "patrouille", "patrol")):
+        return "convoy"
+    if word.startswith(("ambassade", "embass")):
+        return "embassy"
+    if word.startswith(("base", "caserne", "barrack", "position", "outpost", "checkpoint", "poste")):
+        return "base"
+    return None
+
+
+def _family(code: str) -> str:
+    return {"SHELL": "ERV", "AIR": "ERV", "IED": "ERV", "SUICIDE": "ERV", "GRENADE": "ERV", "CHEM": "ERV",
+            "RIOT": "RIOT", "MOB": "RIOT", "PROTEST": "RIOT"}.get(code, code)
+
+
+def _compatible(ref: DateRef, d: date) -> bool:
+    if ref.date is None:
+        return True
+    if ref.kind == "deictic" and ref.precision == 3:
+        return abs((ref.date - d).days) <= 45
+    if ref.precision == 3:
+        return (ref.date.year, ref.date.month) == (d.year, d.month)
+    if ref.precision == 2:
+        return abs((ref.date - d).days) <= 7
+    return abs((ref.date - d).days) <= 1
+
+
+__all__ = ["Extractor", "Mention", "Landmark", "DATA", "timedelta"]

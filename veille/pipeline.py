@@ -1,0 +1,188 @@
+"""Articles in, event records out: the library entry point.
+
+    from veille.pipeline import Pipeline
+    pipe = Pipeline()
+    for result in pipe.run(articles):
+        result.records  # list[EventRecord]; result.failure says why an article was skipped
+
+Per article the work is a pure function of (article, resources), so it runs
+the same in one process, in batches, or on Dask workers (veille.distributed).
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .article import Article, Failure
+from .consolidate import build_records, merge, resolve_dates
+from .extract import Extractor
+from .lexicon import Lexicon
+from .nlp import LanguagePipeline, Parsed
+from .places import Gazetteer
+from .records import EventRecord
+from .text import fold
+
+SUPPORTED = ("fr", "en")
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "veille"
+
+
+@dataclass
+class Options:
+    """Settings of a run; checked once when built."""
+
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    models: dict[str, str] = field(default_factory=dict)  # language -> spaCy pipeline name
+    use_models: bool = True  # False: rules only (no spaCy), for every language
+    batch_size: int = 32
+    relevance_gate: bool = True
+
+    def __post_init__(self) -> None:
+        for lang in self.models:
+            if lang not in SUPPORTED:
+                raise ValueError(f"no pipeline for language {lang!r}; supported: {', '.join(SUPPORTED)}")
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+
+
+@dataclass
+class Result:
+    article: Article
+    records: list[EventRecord] = field(default_factory=list)
+    failure: Failure | None = None
+    skipped_sentences: int = 0
+
+
+class LanguageDetector:
+    def __init__(self) -> None:
+        from lingua import Language, LanguageDetectorBuilder
+
+        self._langs = [Language.FRENCH, Language.ENGLISH, Language.ARABIC, Language.GERMAN,
+                       Language.SPANISH, Language.ITALIAN, Language.PORTUGUESE, Language.RUSSIAN]
+        self._detector = LanguageDetectorBuilder.from_languages(*self._langs).build()
+
+    def __call__(self, text: str) -> str | None:
+        lang = self._detector.detect_language_of(text[:4000])
+        return lang.iso_code_639_1.name.lower() if lang else None
+
+
+class Pipeline:
+    """Loads resources once; `run` processes articles in batches."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self.lex = Lexicon.load()
+        self.gazetteer = Gazetteer(self.options.cache_dir)
+        self.extractor = Extractor(self.lex, self.gazetteer)
+        self._langs: dict[str, LanguagePipeline] = {}
+        self._detector: LanguageDetector | None = None
+        self._gate = {lang: [t.regex for t in self.lex.for_lang(self.lex.triggers, lang) if t.code != "TARGET"]
+                      for lang in SUPPORTED}
+
+    def language_pipeline(self, lang: str) -> LanguagePipeline:
+        if lang not in self._langs:
+            self._langs[lang] = LanguagePipeline(lang, self.options.models.get(lang), self.options.use_models)
+        return self._langs[lang]
+
+    @property
+    def detector(self) -> LanguageDetector:
+        if self._detector is None:
+            self._detector = LanguageDetector()
+        return self._detector
+
+    # -- running -----------------------------------------------------------------
+    def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
+        batch: list[Article] = []
+        for art in articles:
+            batch.append(art)
+            if len(batch) >= self.options.batch_size:
+                yield from self._batch(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+            if progress:
+                progress(len(batch))
+
+    def extract(self, article: Article) -> list[EventRecord]:
+        """Events of one article (raises nothing for bad articles: see Result.failure in `run`)."""
+        return next(self._batch([article])).records
+
+    def _batch(self, batch: list[Article]) -> Iterator[Result]:
+        checked: list[Result] = [self._check(a) for a in batch]
+        by_lang: dict[str, list[int]] = {}
+        for i, r in enumerate(checked):
+            if r.failure is None and self._relevant(r.article):
+                by_lang.setdefault(r.article.language or "", []).append(i)
+        parsed: dict[int, Parsed] = {}
+        for lang, idx in by_lang.items():
+            pipe = self.language_pipeline(lang)
+            for i, p in zip(idx, pipe.parse_many([checked[i].article.text for i in idx])):
+                parsed[i] = p
+        for i, r in enumerate(checked):
+            if i in parsed:
+                try:
+                    r.records = self.extract_parsed(r.article, parsed[i])
+                except Exception as exc:  # one article never stops a batch
+                    r.failure = Failure(r.article.source or r.article.doc_id,
+                                        f"extraction failed ({type(exc).__name__}: {exc}).",
+                                        "Please report it with this article.", r.article.doc_id)
+            yield r
+
+    def _check(self, art: Article) -> Result:
+        where = art.source or art.doc_id
+        if not art.text or not art.text.strip():
+            return Result(art, failure=Failure(where, "the article has no text.", "Give a non-empty text.", art.doc_id))
+        if art.language is None:
+            art.language = self.detector(art.text)
+        if art.language not in SUPPORTED:
+            return Result(art, failure=Failure(
+                where, f"language {art.language or 'unknown'!s} is not supported (veille reads {', '.join(SUPPORTED)}).",
+                "Set the language explicitly if detection was wrong.", art.doc_id))
+        if art.published is None:
+            return Result(art, failure=Failure(
+                where, "no publication date: relative dates ('hier', 'on Monday') cannot be resolved.",
+                "Give one with --published YYYY-MM-DD or a 'published' field.", art.doc_id))
+        if art.published < date(1900, 1, 1) or art.published > date.today().replace(year=date.today().year + 1):
+            return Result(art, failure=Failure(where, f"publication date {art.published} is not plausible.",
+                                               "Check the date field.", art.doc_id))
+        return Result(art)
+
+    def _relevant(self, art: Article) -> bool:
+        """Cheap gate: an article with no trigger word at all holds no event."""
+        if not self.options.relevance_gate:
+            return True
+        f = fold(art.text)
+        return any(p.search(f) for p in self._gate.get(art.language or "", ())) or any(
+            lm.groups[0].search(f) for lm in self.extractor.landmarks)
+
+    def extract_parsed(self, art: Article, parsed: Parsed) -> list[EventRecord]:
+        text, lang, pub = art.text, art.language or "fr", art.published
+        assert pub is not None
+        folded = fold(text)
+        context = self.gazetteer.context_countries(text, folded)
+        infos = self.extractor.sentence_infos(text, folded, parsed.sentences, lang, self.detector)
+        mentions = self.extractor.mentions(art.doc_id, text, folded, lang, pub, infos, context, parsed.entities)
+        events = merge(mentions)
+        resolve_dates(events, pub)
+        fallback = _main_country(self.gazetteer, text, folded, context)
+        return build_records(self.lex, self.gazetteer, events, art.doc_id, text, context, fallback)
+
+
+def _main_country(gaz: Gazetteer, text: str, folded: str, context: dict[str, float]) -> str | None:
+    """The country an article is mostly about: named countries and places first."""
+    counts: Counter[str] = Counter()
+    for pm in gaz.find(text, folded, context):
+        if pm.chosen and pm.chosen.kind != "seat":
+            counts[pm.chosen.iso] += 1
+    if counts:
+        return counts.most_common(1)[0][0]
+    return max(context, key=context.get) if context else None

@@ -1,0 +1,76 @@
+"""Text folding: the one place where accents, case and punctuation variants are normalised.
+
+`fold(text)` returns a string of the *same length* as `text`, so that a regular
+expression run over the folded string gives character offsets that are valid
+in the original text (evidence offsets rely on this).
+
+`key(name)` is the lossy form used to compare names (places, actors): folded,
+articles and punctuation removed, French/English transliteration variants
+merged (ou/u, ch/sh, q/k, doubled letters...).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPECIAL = {
+    "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "ʻ": "'",
+    "«": '"', "»": '"', "“": '"', "”": '"',
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
+    "œ": "o", "Œ": "o", "æ": "a", "Æ": "a", "ß": "s", "ı": "i",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in _SPECIAL:
+        return _SPECIAL[c]
+    if c.isascii():
+        return c.lower()
+    base = unicodedata.normalize("NFKD", c)
+    base = "".join(ch for ch in base if not unicodedata.combining(ch))
+    if len(base) != 1:
+        return base[:1].lower() if base else " "
+    return base.lower()
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify quotes and dashes; keeps the length."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+_ARTICLES = re.compile(r"^(?:al|el|as|ad|an|ar|at|az|ash|ath|ech|es|ed|le|la|les|l|the)[\s'-]+")
+_TRANSLIT = [
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"ch"), "sh"),
+    (re.compile(r"dj"), "j"),
+    (re.compile(r"kh"), "k"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"[ey]"), "i"),
+    (re.compile(r"w"), "u"),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+
+
+def words(text: str) -> str:
+    """Folded text with punctuation turned into single spaces."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+@lru_cache(maxsize=200_000)
+def key(name: str) -> str:
+    """Lossy comparison key for a name: 'Aïn al-Asad' == 'Ain al Assad' == 'Ayn al-Asad'."""
+    s = fold(name).strip()
+    s = re.sub(r"[^a-z0-9' -]+", " ", s)
+    s = _ARTICLES.sub("", s)
+    # articles inside multi-word names: "ain al-asad" -> "ain asad"
+    s = re.sub(r"(?<=[ '-])(?:al|el|ad|as|an|ar|at|az|ash|ech|ed|es)[ '-]+", "", s)
+    s = re.sub(r"[^a-z0-9]+", "", s)
+    for pattern, repl in _TRANSLIT:
+        s = pattern.sub(repl, s)
+    return s
