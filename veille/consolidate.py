@@ -9,11 +9,12 @@ mentions, or the one its story context gives), one place, its actors, and the
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .extract import Mention, _family
+from .extract import STRONG_ORDER, Mention, _family
 from .lexicon import Lexicon
 from .places import Gazetteer, Place
 from .records import EventRecord, Evidence
@@ -32,7 +33,11 @@ class Event:
 
     @property
     def code(self) -> str:
-        return self.mentions[0].code
+        lm = next((m.landmark for m in self.mentions if m.landmark), None)
+        if lm:
+            return lm.code
+        codes = {m.code for m in self.mentions}
+        return next((c for c in STRONG_ORDER if c in codes), self.mentions[0].code)
 
     @property
     def place(self) -> Place | None:
@@ -118,10 +123,10 @@ def merge(mentions: list[Mention]) -> list[Event]:
             if compatible(ev, m):
                 target = ev
                 break
-        if target is None:
-            events.append(Event([m]))
-        else:
+        if target is not None:
             target.mentions.append(m)
+        elif m.code != "ATTACK":  # an attack of unknown kind only adds to an event
+            events.append(Event([m]))
     return events
 
 
@@ -233,7 +238,7 @@ def assign_actors(lex: Lexicon, ev: Event, iso: str | None) -> tuple[str, str | 
             gov = [s for s in targets if s.startswith("Government of")]
             actor2 = gov[0] if gov else ("Government of the United States" if any("United States" in s for s in targets) else (targets[0] if targets else None))
         else:
-            actor2 = _as_military(lex, targets[0]) if targets else None
+            actor2 = _as_military(lex, targets[0]) if targets else _target_nationality(lex, ev)
         claimed = claimant
         if code == "INTERCEPT" and state:
             actor1, actor2 = unknown if not claimant else claimant, _as_military(lex, state[0])
@@ -257,6 +262,23 @@ def assign_actors(lex: Lexicon, ev: Event, iso: str | None) -> tuple[str, str | 
         actor1 = claimant or lm.actor1 or actor1
         actor2 = lm.actor2 or actor2
     return actor1 or unknown, assoc1, actor2, assoc2, claimed
+
+
+_TARGET_OF = re.compile(r"\b(?:convois?|bases?|positions?|patrouilles?|troupes|soldats|forces|vehicules?|"
+                        r"convoys?|patrols?|troops|soldiers|vehicles?)\b(?: \w+){0,3} (?P<dem>\w+)")
+
+
+def _target_nationality(lex: Lexicon, ev: Event) -> str | None:
+    """'un convoi logistique militaire américain' -> Military Forces of the United States."""
+    from .places import DEMONYM_ISO
+    for m in ev.mentions:
+        for t in _TARGET_OF.finditer(m.folded):
+            iso = DEMONYM_ISO.get(t.group("dem"))
+            if iso:
+                name = next((a.name for a in lex.actors if a.iso == iso and a.kind == "military"), None)
+                if name:
+                    return name
+    return None
 
 
 _COUNTRY_NAMES: dict[str, str] = {}
@@ -310,13 +332,14 @@ def _record(lex: Lexicon, gaz: Gazetteer, ev: Event, doc_id: str, text: str, con
     place, near, place_note = _place_for(gaz, ev, fallback_iso)
     iso = place.iso if place else None
     actor1, assoc1, actor2, assoc2, claimed = assign_actors(lex, ev, iso)
-    weapons = [m.weapon for m in ev.mentions if m.weapon and m.weapon != "explosive"]
+    armed = tax.event_type in ("Explosions/Remote violence", "Battles") or ev.code == "INTERCEPT"
+    weapons = [m.weapon for m in ev.mentions if m.weapon and m.weapon != "explosive" and armed]
     weapon = weapons[0] if weapons else ("IED" if ev.code == "IED" and any(m.weapon == "explosive" for m in ev.mentions) else None)
     if ev.code in ("SHELL",) and weapon is None:
         weapon = None
     muni = Counter(m.munitions for m in ev.mentions if m.munitions is not None)
     munitions = max(muni.items(), key=lambda kv: (kv[1], kv[0]))[0] if muni else None
-    if ev.mentions[0].count > 1:
+    if ev.mentions[0].count > 1 or not armed:
         munitions = None
     intercepted = next((m.intercepted for m in ev.mentions if m.intercepted is not None), None)
     killed = [m.killed for m in ev.mentions if m.killed is not None]

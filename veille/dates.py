@@ -60,8 +60,8 @@ class DateFinder:
                 b + fut + r"(?:(?:en|in|depuis|since|d'|de) ?)?(?P<mo>" + M + r")\.? (?P<y>(?:19|20)\d\d)" + e)),
             ("month", re.compile(b + r"(?:en|in|depuis|since|last|this) (?P<mo>" + M + r")" + e + r"(?! \d)")),
             ("season", re.compile(
-                b + r"(?:l'|en |au cours de l'|pendant l'|durant l'|in |during |this |last |the )*(?:the )?(?P<season>" + S + r")"
-                r"(?: (?P<y>(?:19|20)\d\d)| (?P<last>dernier|passe|last))?" + e)),
+                b + r"(?:(?:l'|en |cet |au cours de l'|pendant l'|durant l'|depuis l'|this |last |in the |during the |in |the )(?P<season>" + S + r")"
+                r"(?: (?P<y>(?:19|20)\d\d)| (?P<last>dernier|passe))?|(?P<season2>" + S + r") (?P<y2>(?:19|20)\d\d))" + e)),
             ("ago", re.compile(b + r"il y a (?P<n>\d+|" + N + r") (?P<unit>jours?|semaines?|mois|ans|annees?)" + e)),
             ("ago_en", re.compile(b + r"(?P<n>\d+|" + N + r") (?P<unit>days?|weeks?|months?|years?) ago" + e)),
             ("later", re.compile(
@@ -139,9 +139,9 @@ class DateFinder:
                 return DateRef(s, e, "future", d, 3)
             return DateRef(s, e, "absolute", d, 3)
         if kind == "season":
-            month = self.seasons[g["season"]]
-            if g.get("y"):
-                year = int(g["y"])
+            month = self.seasons[g.get("season") or g["season2"]]
+            if g.get("y") or g.get("y2"):
+                year = int(g.get("y") or g["y2"])
             else:
                 year = pub.year if month <= pub.month else pub.year - 1
                 if g.get("last"):

@@ -42,14 +42,15 @@ class Landmark:
     admin1: str
     actor1: str
     actor2: str
+    window: int
     groups: tuple[re.Pattern[str], ...]
 
 
 def load_landmarks() -> list[Landmark]:
     out = []
-    for _, (k, d, code, place, iso, admin1, a1, a2, sig) in read_rows("landmarks.tsv", 9):
+    for _, (k, d, code, place, iso, admin1, a1, a2, window, sig) in read_rows("landmarks.tsv", 10):
         groups = tuple(re.compile(r"(?:" + g.strip() + r")") for g in sig.split(" & "))
-        out.append(Landmark(k, date.fromisoformat(d), code, place, iso, admin1, a1, a2, groups))
+        out.append(Landmark(k, date.fromisoformat(d), code, place, iso, admin1, a1, a2, int(window), groups))
     return out
 
 
@@ -137,13 +138,20 @@ class Extractor:
                  infos: list[SentenceInfo], context: dict[str, float],
                  entities: list[tuple[int, int, str]]) -> list[Mention]:
         places = self.gaz.find(text, folded, context, entities)
+        actors = find_actors(self.lex, folded)
         out: list[Mention] = []
+        para_dates: dict[int, list[DateRef]] = {}
         for info in infos:
             if info.skipped:
                 continue
             s, e = info.start, info.end
             sent_places = [p for p in places if s <= p.start and p.end <= e and p.chosen]
-            out.extend(self._sentence(doc_id, folded, s, e, info.para, lang, published, sent_places))
+            actor_spans = [(a.start, a.end) for a in actors if s <= a.start and a.end <= e]
+            dates = [d for d in self.dates.find(folded[s:e], published) if d.kind not in ("future", "year")]
+            context_dates = para_dates.get(info.para, [])
+            out.extend(self._sentence(doc_id, folded, s, e, info.para, lang, published, sent_places,
+                                      dates, context_dates, actor_spans))
+            para_dates.setdefault(info.para, []).extend(d for d in dates if d.date)
         return out
 
     def _hits(self, f: str, lang: str) -> list[Hit]:
@@ -155,10 +163,11 @@ class Extractor:
         return hits
 
     def _sentence(self, doc_id: str, folded: str, s: int, e: int, para: int, lang: str,
-                  published: date, sent_places: list[PlaceMention]) -> list[Mention]:
+                  published: date, sent_places: list[PlaceMention], dates: list[DateRef],
+                  context_dates: list[DateRef], actor_spans: list[tuple[int, int]]) -> list[Mention]:
         f = folded[s:e]
         hits = self._hits(f, lang)
-        landmark_mentions = self._landmarks(doc_id, f, s, e, para, lang, published)
+        landmark_mentions = self._landmarks(doc_id, f, s, e, para, published, dates, context_dates)
         if not hits and not landmark_mentions:
             return []
         clusters: list[list[Hit]] = []
@@ -171,10 +180,15 @@ class Extractor:
         habitual = any(p.search(f) for p in self.lex.cue(lang, "habitual"))
         question = f.rstrip().endswith("?")
         self_claim = any(p.search(f) for p in self.lex.cue(lang, "self_claim"))
+        bonus = 0.3 if self_claim else 0.0
+        if any(p.search(f) for p in self.lex.cue(lang, "claim")):
+            bonus += 0.5
+        if casualties(f, lang) != (None, None):
+            bonus += 0.5
         mentions: list[Mention] = []
         for cl in clusters:
             cs, ce = cl[0].start, max(h.end for h in cl)
-            code, weapon = self._classify(cl, f, lang, self_claim)
+            code, weapon = self._classify(cl, f, lang, self_claim, bonus)
             if code is None or question or habitual:
                 continue
             if any(cs - 90 <= i <= ce and not re.search(r"[.;:!?]", f[i:cs]) for i in irrealis):
@@ -189,10 +203,11 @@ class Extractor:
             mentions = self._absorb(landmark_mentions, mentions)
         if not mentions:
             return []
-        self._arguments(mentions, f, s, lang, published, sent_places, self_claim)
+        self._arguments(mentions, f, s, lang, sent_places, self_claim, dates, actor_spans)
         return mentions
 
-    def _classify(self, cl: list[Hit], f: str, lang: str, self_claim: bool) -> tuple[str | None, str | None]:
+    def _classify(self, cl: list[Hit], f: str, lang: str, self_claim: bool,
+                  bonus: float) -> tuple[str | None, str | None]:
         spec: dict[str, float] = {}
         attack = target = 0.0
         weapon_hit = next((h for h in cl if h.code == "WEAPON"), None)
@@ -212,9 +227,11 @@ class Extractor:
                 attack = max(attack, 0.5)
         if "ARREST" in spec and spec["ARREST"] < 1.0:
             h = next(h for h in cl if h.code == "ARREST")
-            if not _PERSON_OBJ.search(f[h.end:h.end + 60]):
+            if _PERSON_OBJ.search(f[h.end:h.end + 60]):
+                spec["ARREST"] = 1.0
+            else:
                 del spec["ARREST"]
-        score = attack + target + (0.5 if weapon else 0.0) + max(spec.values(), default=0.0) + (0.3 if self_claim else 0.0)
+        score = attack + target + (0.5 if weapon else 0.0) + max(spec.values(), default=0.0) + bonus
         if score < 1.0:
             return None, weapon
         strong = [c for c in STRONG_ORDER if spec.get(c, 0) >= 1.0]
@@ -240,6 +257,8 @@ class Extractor:
             if "convoy" in kinds:
                 return "IED", weapon
             return "SHELL", weapon
+        if attack or bonus >= 0.5:
+            return "ATTACK", weapon  # an attack of unknown kind: it can only join an event
         return None, weapon
 
     def _counts(self, m: Mention, cl: list[Hit], f: str, lang: str) -> None:
@@ -255,8 +274,8 @@ class Extractor:
             n = mt.group("n")
             m.count = int(n) if n.isdigit() else _NUMS.get(n, 1)
 
-    def _landmarks(self, doc_id: str, f: str, s: int, e: int, para: int, lang: str,
-                   published: date) -> list[Mention]:
+    def _landmarks(self, doc_id: str, f: str, s: int, e: int, para: int, published: date,
+                   dates: list[DateRef], context_dates: list[DateRef]) -> list[Mention]:
         out = []
         for lm in self.landmarks:
             if lm.date > published:
@@ -264,8 +283,14 @@ class Extractor:
             found = [g.search(f) for g in lm.groups]
             if not all(found):
                 continue
-            dates = [d for d in self.dates.find(f, published) if d.kind in ("absolute", "deictic") and d.date]
-            if dates and not any(_compatible(d, lm.date) for d in dates):
+            own = [d for d in dates if d.kind in ("absolute", "deictic") and d.date]
+            if own:
+                if not any(_compatible(d, lm.date) for d in own):
+                    continue
+            elif context_dates:
+                if not _compatible(context_dates[-1], lm.date) and (published - lm.date).days > lm.window:
+                    continue
+            elif (published - lm.date).days > lm.window:
                 continue
             start = min(x.start() for x in found if x)
             m = Mention(doc_id, para, (s, e), (s + start, s + max(x.end() for x in found if x)), lm.code,
@@ -286,11 +311,15 @@ class Extractor:
             lm.munitions = lm.munitions or m.munitions
         return sorted(landmarks + keep, key=lambda x: x.span)
 
-    def _arguments(self, mentions: list[Mention], f: str, offset: int, lang: str, published: date,
-                   sent_places: list[PlaceMention], self_claim: bool) -> None:
-        dates = [d for d in self.dates.find(f, published) if d.kind not in ("future", "year")]
+    def _arguments(self, mentions: list[Mention], f: str, offset: int, lang: str,
+                   sent_places: list[PlaceMention], self_claim: bool, dates: list[DateRef],
+                   actor_spans: list[tuple[int, int]]) -> None:
         for d in dates:
-            nearest(mentions, d.start + offset, d.end + offset).date = nearest(mentions, d.start + offset, d.end + offset).date or d
+            m = nearest(mentions, d.start + offset, d.end + offset)
+            between = f[min(d.end, m.span[0] - offset):max(d.start, m.span[1] - offset)]
+            if ";" in between or distance(m, d.start + offset, d.end + offset) > 160:
+                continue
+            m.date = m.date or d
         by_cluster: dict[int, list[PlaceMention]] = {}
         for p in sent_places:
             m = nearest(mentions, p.start, p.end)
@@ -306,9 +335,10 @@ class Extractor:
             cands = by_cluster.get(id(m), [])
             if m.code != "OTHER" or not announce:
                 cands = [p for p in cands if p.chosen and p.chosen.kind != "seat"]
+            free = [p for p in cands if not any(p.start < b and a < p.end for a, b in actor_spans)]
+            cands = free or cands
             if cands:
-                centre = (m.span[0] + m.span[1]) / 2
-                m.place = max(cands, key=lambda p: (p.chosen.specificity, -abs((p.start + p.end) / 2 - centre)))
+                m.place = max(cands, key=lambda p: (p.chosen.specificity, -_place_distance(m, p)))
             m.actors = actors
             m.sources = sources
             m.killed, m.injured = killed, injured
@@ -322,9 +352,20 @@ class Extractor:
                     m.claimant = min(armed, key=lambda a: abs(a.start - c)).actor.name
 
 
+def distance(m: Mention, start: int, end: int) -> int:
+    if m.span[0] <= start < m.span[1]:
+        return 0
+    return min(abs(start - m.span[1]), abs(m.span[0] - end))
+
+
 def nearest(mentions: list[Mention], start: int, end: int) -> Mention:
-    return min(mentions, key=lambda m: 0 if m.span[0] <= start < m.span[1] else
-               min(abs(start - m.span[1]), abs(m.span[0] - end)))
+    return min(mentions, key=lambda m: distance(m, start, end))
+
+
+def _place_distance(m: Mention, p: PlaceMention) -> float:
+    """Places after the trigger (its object side) count as nearer than places before it."""
+    d = distance(m, p.start, p.end)
+    return d * 1.5 if p.end <= m.span[0] else d
 
 
 def _target_kind(word: str) -> str | None:
@@ -339,7 +380,7 @@ def _target_kind(word: str) -> str | None:
 
 def _family(code: str) -> str:
     return {"SHELL": "ERV", "AIR": "ERV", "IED": "ERV", "SUICIDE": "ERV", "GRENADE": "ERV", "CHEM": "ERV",
-            "RIOT": "RIOT", "MOB": "RIOT", "PROTEST": "RIOT"}.get(code, code)
+            "ATTACK": "ERV", "RIOT": "RIOT", "MOB": "RIOT", "PROTEST": "RIOT"}.get(code, code)
 
 
 def _compatible(ref: DateRef, d: date) -> bool:

@@ -29,6 +29,7 @@ INDEX_VERSION = 3
 SPECIFICITY = {"base": 6, "airport": 6, "embassy": 6, "district": 5, "town": 4, "city": 4,
                "seat": 4, "province": 2, "region": 2, "country": 1}
 GEO_PRECISION = {"province": 3, "region": 3, "country": 3}
+DEMONYM_ISO: dict[str, str] = {w: iso for _, (iso, words) in read_rows("demonyms.tsv", 2) for w in words.split("|")}
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def load_index(cache_dir: Path | None) -> GazetteerIndex:
 
 
 _CAPS = re.compile(
-    r"(?<![\w'’-])(?:(?:al|el|as|ad|an|ar|at|az|ash|ach)[-‐ ])?[A-ZÀ-Ý][\w'’-]*[\w]"
+    r"(?<![\w-])(?:(?:al|el|as|ad|an|ar|at|az|ash|ach)[-‐ ])?[A-ZÀ-Ý][\w'’-]*[\w]"
     r"(?:(?:[ -](?:(?:al|el|as|ad|an|ar|at|az|ash|de|del|du|ez|es|bin|ibn|abu|abou|umm|um|of|the|d')[ -]?)?)[A-ZÀ-Ý][\w'’-]*[\w]){0,3}")
 _NEAR = re.compile(r"(?:pres d[e']|pres du|non loin d[e']|aux abords d[e']|a proximite d[e']|au (?:nord|sud)(?:-(?:est|ouest))? d[e']|"
                    r"a l'(?:est|ouest) d[e']|au (?:nord|sud|large) du|region d[e']|environs d[e']|peripherie d[e']|"
