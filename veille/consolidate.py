@@ -86,12 +86,16 @@ def _mention_date(m: Mention) -> date | None:
 def compatible(ev: Event, m: Mention) -> bool:
     if ev.mentions[0].count > 1 or m.count > 1:
         return False
-    if _family(ev.code) != _family(m.code):
+    if _family(ev.code) != _family(m.code) or m.another:
         return False
-    if ev.code != m.code and {ev.code, m.code} & {"PROTEST", "RIOT"} == set():
-        weapons = {x.weapon for x in ev.mentions if x.weapon} | ({m.weapon} if m.weapon else set())
-        if len({_weapon_family(w) for w in weapons}) > 1:
-            return False
+    if ev.code != m.code and "ATTACK" not in (ev.code, m.code) and {ev.code, m.code} != {"PROTEST", "RIOT"}:
+        return False
+    relative = {x.date.kind == "relative" for x in ev.mentions + [m] if x.date and not x.landmark}
+    if len(relative) > 1:  # "quelques jours plus tard" is another day than a dated mention
+        return False
+    weapons = {x.weapon for x in ev.mentions if x.weapon} | ({m.weapon} if m.weapon else set())
+    if len({_weapon_family(w) for w in weapons}) > 1:
+        return False
     lms = {x.landmark.key for x in ev.mentions if x.landmark}
     if m.landmark and lms and m.landmark.key not in lms:
         return False
@@ -119,7 +123,7 @@ def merge(mentions: list[Mention]) -> list[Event]:
     events: list[Event] = []
     for m in mentions:
         target = None
-        for ev in reversed(events):
+        for ev in sorted(events, key=lambda e: e.mentions[-1].span[0], reverse=True):
             if compatible(ev, m):
                 target = ev
                 break
@@ -160,7 +164,9 @@ def resolve_dates(events: list[Event], published: date) -> None:
             ev.background = previous.background
             ev.date_note = f"'{relative[0].folded[r.start:r.end]}' relative to the event before it"
         elif (previous is not None and previous.background and previous.date is not None
-              and previous.mentions[-1].para == ev.mentions[0].para):
+              and any(m.date and m.date.date for m in previous.mentions)
+              and previous.mentions[-1].para == ev.mentions[0].para
+              and previous.mentions[-1].sent != ev.mentions[0].sent):
             ev.date, ev.precision, ev.background = previous.date, max(previous.precision, 2), True
             ev.date_note = "no date in its sentences: the date of the past event told just before it"
         else:
@@ -235,10 +241,10 @@ def assign_actors(lex: Lexicon, ev: Event, iso: str | None) -> tuple[str, str | 
         embassy = any(m.target_kind == "embassy" or (m.place and m.place.chosen and m.place.chosen.kind == "embassy")
                       for m in ev.mentions)
         if embassy:
-            gov = [s for s in targets if s.startswith("Government of")]
-            actor2 = gov[0] if gov else ("Government of the United States" if any("United States" in s for s in targets) else (targets[0] if targets else None))
+            actor2 = _target_nationality(lex, ev, embassy=True) or next(
+                (s for s in targets if s.startswith("Government of")), None)
         else:
-            actor2 = _as_military(lex, targets[0]) if targets else _target_nationality(lex, ev)
+            actor2 = _target_nationality(lex, ev) or (_as_military(lex, targets[0]) if targets else None)
         claimed = claimant
         if code == "INTERCEPT" and state:
             actor1, actor2 = unknown if not claimant else claimant, _as_military(lex, state[0])
@@ -265,17 +271,23 @@ def assign_actors(lex: Lexicon, ev: Event, iso: str | None) -> tuple[str, str | 
 
 
 _TARGET_OF = re.compile(r"\b(?:convois?|bases?|positions?|patrouilles?|troupes|soldats|forces|vehicules?|"
-                        r"convoys?|patrols?|troops|soldiers|vehicles?)\b(?: \w+){0,3} (?P<dem>\w+)")
+                        r"convoys?|patrols?|troops|soldiers|vehicles?)\b(?P<dem>(?: (?!de\b|du\b|des\b|la\b|le\b|of\b|the\b|d')[\w'.-]+){1,3})")
+_EMBASSY_OF = re.compile(r"\b(?:ambassade|embassy|base-ambassade)(?P<dem>(?: (?:des|de l'|du|d'))? [\w-]+)|(?P<dem2>[\w.-]+) embassy\b")
 
 
-def _target_nationality(lex: Lexicon, ev: Event) -> str | None:
-    """'un convoi logistique militaire américain' -> Military Forces of the United States."""
+def _target_nationality(lex: Lexicon, ev: Event, embassy: bool = False) -> str | None:
+    """'un convoi militaire américain' -> Military Forces of the United States;
+    'l'ambassade américaine' -> Government of the United States."""
     from .places import DEMONYM_ISO
+    kind = "government" if embassy else "military"
     for m in ev.mentions:
-        for t in _TARGET_OF.finditer(m.folded):
-            iso = DEMONYM_ISO.get(t.group("dem"))
+        for t in (_EMBASSY_OF if embassy else _TARGET_OF).finditer(m.folded):
+            words = (t.group("dem") or t.groupdict().get("dem2") or "").split()
+            iso = next((DEMONYM_ISO.get(w.strip(".,")) for w in words if DEMONYM_ISO.get(w.strip(".,"))), None)
+            if any(w.strip(".,") in ("us", "u.s", "etats-unis") for w in words):
+                iso = "US"
             if iso:
-                name = next((a.name for a in lex.actors if a.iso == iso and a.kind == "military"), None)
+                name = next((a.name for a in lex.actors if a.iso == iso and a.kind == kind), None)
                 if name:
                     return name
     return None

@@ -28,6 +28,7 @@ _PERSON_OBJ = re.compile(r"^(?:\W+\w+){0,3}?\W+(?:\d+|un|une|deux|trois|quatre|c
                          r"people|men|members?|suspects?|militants?|fighters?|protesters)\b")
 _COUNTED_TARGET = re.compile(r"(?<![\w-])(?P<n>deux|trois|quatre|cinq|six|sept|huit|neuf|dix|two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)"
                              r"(?: \w+)? (?:convois|patrouilles|attaques|convoys|patrols|attacks|bases)\b")
+_ANOTHER = re.compile(r"\b(?:une? autre|d'autres|une nouvelle|un nouvel|another|a new|a second|une seconde)\b")
 _NUMS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
          "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
@@ -89,6 +90,7 @@ class Mention:
     landmark: Landmark | None = None
     folded: str = ""  # folded sentence
     target_kind: str | None = None  # convoy, base, embassy
+    another: bool = False  # "une autre salve", "another rocket attack": not an event told before
 
 
 @dataclass
@@ -195,6 +197,7 @@ class Extractor:
                 if code not in ("OTHER", "AGREE") or not any(p.search(f) for p in self.lex.cue(lang, "announce")):
                     continue
             m = Mention(doc_id, para, (s, e), (s + cs, s + ce), code, weapon, folded=f)
+            m.another = bool(_ANOTHER.search(f[max(0, cs - 30):ce]))
             m.target_kind = next((t for h in cl if h.code == "TARGET"
                                   for t in ("convoy", "base", "embassy") if _target_kind(f[h.start:h.end]) == t), None)
             self._counts(m, cl, f, lang)
@@ -303,7 +306,7 @@ class Extractor:
         """Regular mentions of the landmark's kind in its sentence are the landmark."""
         keep = []
         for m in mentions:
-            lm = next((x for x in landmarks if _family(x.code) == _family(m.code)), None)
+            lm = next((x for x in landmarks if x.code == m.code or m.code == "ATTACK"), None)
             if lm is None:
                 keep.append(m)
                 continue
@@ -335,7 +338,8 @@ class Extractor:
             cands = by_cluster.get(id(m), [])
             if m.code != "OTHER" or not announce:
                 cands = [p for p in cands if p.chosen and p.chosen.kind != "seat"]
-            free = [p for p in cands if not any(p.start < b and a < p.end for a, b in actor_spans)]
+            free = [p for p in cands if p.chosen.kind != "country"
+                    or not any(p.start < b and a < p.end for a, b in actor_spans)]
             cands = free or cands
             if cands:
                 m.place = max(cands, key=lambda p: (p.chosen.specificity, -_place_distance(m, p)))
