@@ -111,6 +111,8 @@ def compatible(ev: Event, m: Mention) -> bool:
             if abs((xd - md).days) > tol:
                 return False
     mp = m.place.chosen if m.place else None
+    if mp is not None and mp.kind == "country" and _mention_date(m) is None:
+        mp = None  # "the strikes in Syria": a restatement, not another place
     return all(places_compatible(x.place.chosen if x.place else None, mp) for x in ev.mentions)
 
 
@@ -211,9 +213,10 @@ def _as_military(lex: Lexicon, name: str) -> str:
     return name
 
 
-def assign_actors(lex: Lexicon, ev: Event, iso: str | None) -> tuple[str, str | None, str | None, str | None, str | None]:
+def assign_actors(lex: Lexicon, ev: Event, iso: str | None,
+                  code: str | None = None) -> tuple[str, str | None, str | None, str | None, str | None]:
     """(actor1, assoc1, actor2, assoc2, claimed_by)"""
-    code = ev.code
+    code = code or ev.code
     lm = next((m.landmark for m in ev.mentions if m.landmark), None)
     claimant = next((m.claimant for m in ev.mentions if m.claimant), None)
     mentioned = []
@@ -237,6 +240,12 @@ def assign_actors(lex: Lexicon, ev: Event, iso: str | None) -> tuple[str, str | 
         actor1 = claimant or (armed[0] if armed and code in ("CLASH", "VAC", "ABDUCT") else None) or unknown
         if code in ("CLASH",) and not armed and state:
             actor1 = _as_military(lex, state[0])
+        if code == "CLASH":
+            others = [a.actor.name for a in mentioned if a.actor.name != actor1
+                      and a.actor.kind in ("militia", "rebel", "military")]
+            if others:
+                actor2 = _as_military(lex, others[0])
+                return actor1 or unknown, None, actor2, None, claimant
         targets = [s for s in state if s != actor1]
         embassy = any(m.target_kind == "embassy" or (m.place and m.place.chosen and m.place.chosen.kind == "embassy")
                       for m in ev.mentions)
@@ -251,13 +260,18 @@ def assign_actors(lex: Lexicon, ev: Event, iso: str | None) -> tuple[str, str | 
     elif code == "ARREST":
         actor1 = _as_military(lex, state[0]) if state else "Police Forces" + country
         actor2 = armed[0] if armed else None
-    elif code in ("PROTEST",):
+    elif code in ("PROTEST", "PROTEST_INT", "PROTEST_FORCE"):
         actor1 = "Protesters" + country
+        actor2 = _as_military(lex, state[0]) if state and code != "PROTEST" else None
     elif code in ("RIOT", "MOB"):
         actor1 = "Rioters" + country
         actor2 = state[0] if state else None
     elif code == "AGREE":
         govs = [_as_government(lex, s) for s in state]
+        for m in ev.mentions:
+            for p in m.sent_places:
+                if p.chosen and p.chosen.kind == "country":
+                    govs.append(f"Government of {'the ' if p.chosen.iso == 'US' else ''}{p.chosen.name}")
         govs = list(dict.fromkeys(govs))
         actor1 = govs[0] if govs else (armed[0] if armed else "Unidentified Actor" + country)
         actor2 = govs[1] if len(govs) > 1 else (armed[0] if armed and armed[0] != actor1 else None)
@@ -292,6 +306,10 @@ def _target_nationality(lex: Lexicon, ev: Event, embassy: bool = False) -> str |
                     return name
     return None
 
+
+_INTERVENTION = re.compile(r"\b(?:gaz lacrymogenes?|disperse\w*|canons? a eau|balles (?:reelles|en caoutchouc)|"
+                           r"ont tire sur|tear ?gas|dispersed|water cannons?|live (?:fire|rounds|ammunition)|"
+                           r"rubber bullets|opened fire on)\b")
 
 _COUNTRY_NAMES: dict[str, str] = {}
 
@@ -340,10 +358,14 @@ def _place_for(gaz: Gazetteer, ev: Event, fallback_iso: str | None) -> tuple[Pla
 
 def _record(lex: Lexicon, gaz: Gazetteer, ev: Event, doc_id: str, text: str, context: dict[str, float],
             fallback_iso: str | None, k: int) -> EventRecord:
-    tax = lex.taxonomy[ev.code]
     place, near, place_note = _place_for(gaz, ev, fallback_iso)
+    code = ev.code
+    if code == "PROTEST" and any(_INTERVENTION.search(m.folded) for m in ev.mentions):
+        killed_any = any(m.killed for m in ev.mentions)
+        code = "PROTEST_FORCE" if killed_any else "PROTEST_INT"
+    tax = lex.taxonomy[code]
     iso = place.iso if place else None
-    actor1, assoc1, actor2, assoc2, claimed = assign_actors(lex, ev, iso)
+    actor1, assoc1, actor2, assoc2, claimed = assign_actors(lex, ev, iso, code)
     armed = tax.event_type in ("Explosions/Remote violence", "Battles") or ev.code == "INTERCEPT"
     weapons = [m.weapon for m in ev.mentions if m.weapon and m.weapon != "explosive" and armed]
     weapon = weapons[0] if weapons else ("IED" if ev.code == "IED" and any(m.weapon == "explosive" for m in ev.mentions) else None)
@@ -383,7 +405,7 @@ def _record(lex: Lexicon, gaz: Gazetteer, ev: Event, doc_id: str, text: str, con
         location=place.name if place else None,
         latitude=place.latitude if place else None, longitude=place.longitude if place else None,
         geo_precision=geo_precision,
-        fatalities=max(killed) if killed else 0,
+        fatalities=max(killed) if killed and (armed or tax.event_type in ("Violence against civilians", "Protests", "Riots")) else 0,
         injured=max(injured) if injured else None,
         weapon=weapon, munitions=munitions, intercepted=intercepted,
         claimed_by=claimed, reported_by=sources, background=bool(ev.background),

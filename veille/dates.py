@@ -65,7 +65,7 @@ class DateFinder:
             ("ago", re.compile(b + r"il y a (?P<n>\d+|" + N + r") (?P<unit>jours?|semaines?|mois|ans|annees?)" + e)),
             ("ago_en", re.compile(b + r"(?P<n>\d+|" + N + r") (?P<unit>days?|weeks?|months?|years?) ago" + e)),
             ("later", re.compile(
-                b + r"(?P<n>\d+|" + N + r") (?P<unit>jours?|semaines?|days?|weeks?) (?P<dir>plus tard|apres|auparavant|plus tot|avant|later|after|earlier|before)" + e)),
+                b + r"(?P<n>\d+|" + N + r") (?P<unit>jours?|semaines?|days?|weeks?) (?P<dir>plus tard|auparavant|plus tot|later|earlier|apres(?=[,.;])|after(?=[,.;])|avant(?=[,.;])|before(?=[,.;]))" + e)),
             ("veille", re.compile(b + r"(?P<w>la veille|l'avant-veille|le lendemain|the day before|the next day|the following day|the previous day)" + e)),
             ("deictic", re.compile(
                 b + r"(?P<w>avant-hier|hier soir|hier matin|hier|aujourd'hui|ce matin|ce soir|cette nuit|cet apres-midi|"

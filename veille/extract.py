@@ -29,6 +29,7 @@ _PERSON_OBJ = re.compile(r"^(?:\W+\w+){0,3}?\W+(?:\d+|un|une|deux|trois|quatre|c
 _COUNTED_TARGET = re.compile(r"(?<![\w-])(?P<n>deux|trois|quatre|cinq|six|sept|huit|neuf|dix|two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)"
                              r"(?: \w+)? (?:convois|patrouilles|attaques|convoys|patrols|attacks|bases)\b")
 _ANOTHER = re.compile(r"\b(?:une? autre|d'autres|une nouvelle|un nouvel|another|a new|a second|une seconde)\b")
+_WEAPON_RANK = {"explosive": 1, "firearm": 2, "aircraft": 1}  # generic words yield to specific ones
 _NUMS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
          "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
@@ -213,7 +214,8 @@ class Extractor:
                   bonus: float) -> tuple[str | None, str | None]:
         spec: dict[str, float] = {}
         attack = target = 0.0
-        weapon_hit = next((h for h in cl if h.code == "WEAPON"), None)
+        weapons = [h for h in cl if h.code == "WEAPON"]
+        weapon_hit = min(weapons, key=lambda h: (_WEAPON_RANK.get(h.weapon or "", 0), h.start)) if weapons else None
         for h in cl:
             if h.code == "ATTACK":
                 attack = max(attack, h.weight)
@@ -286,7 +288,9 @@ class Extractor:
             found = [g.search(f) for g in lm.groups]
             if not all(found):
                 continue
-            own = [d for d in dates if d.kind in ("absolute", "deictic") and d.date]
+            span = (min(x.start() for x in found if x), max(x.end() for x in found if x))
+            own = [d for d in dates if d.kind in ("absolute", "deictic") and d.date
+                   and min(abs(d.start - span[1]), abs(span[0] - d.end)) < 60]
             if own:
                 if not any(_compatible(d, lm.date) for d in own):
                     continue

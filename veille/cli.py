@@ -1,0 +1,356 @@
+"""The `veille` command: parses arguments, calls the library, formats results.
+
+Exit codes: 0 everything was read; 1 some inputs were skipped (each is
+reported on stderr and, for `ingest`, recorded: `veille failures`);
+2 a usage error.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from . import __version__
+from .article import Article, Failure
+from .errors import VeilleError
+from .readers import Defaults, parse_date, read_inputs
+
+EXIT_SKIPPED = 1
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _pipeline(model_fr: str | None, model_en: str | None, rules_only: bool):
+    from .pipeline import Options, Pipeline
+
+    models = {k: v for k, v in (("fr", model_fr), ("en", model_en)) if v}
+    try:
+        return Pipeline(Options(models=models, use_models=not rules_only))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+class Progress:
+    """A progress bar on a terminal, nothing otherwise."""
+
+    def __init__(self, label: str, total: int | None = None) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.bar = None
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TimeElapsedColumn
+
+            self.bar = RichProgress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                    TimeElapsedColumn(), transient=False, console=_console(stderr=True))
+            self.task = self.bar.add_task(label, total=total)
+
+    def __enter__(self) -> "Progress":
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.stop()
+
+    def advance(self, n: int = 1) -> None:
+        if self.bar:
+            self.bar.advance(self.task, n)
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _report(f: Failure) -> None:
+    click.echo(f"skipped: {f.message()}", err=True)
+
+
+def _articles(inputs: tuple[str, ...], defaults: Defaults, failures: list[Failure]) -> Iterator[Article]:
+    for item in read_inputs(list(inputs), defaults):
+        if isinstance(item, Failure):
+            failures.append(item)
+            _report(item)
+        else:
+            yield item
+
+
+common_input = [
+    click.argument("inputs", nargs=-1, required=True),
+    click.option("--published", callback=_date, metavar="DATE",
+                 help="Publication date (YYYY-MM-DD) for articles that have none."),
+    click.option("--outlet", metavar="NAME", help="Outlet name for articles that have none."),
+    click.option("--language", type=click.Choice(["fr", "en"]), help="Language, when you know it (else detected)."),
+    click.option("--model-fr", metavar="PIPELINE", help="spaCy pipeline for French (default fr_core_news_md)."),
+    click.option("--model-en", metavar="PIPELINE", help="spaCy pipeline for English (default: the first installed)."),
+    click.option("--rules-only", is_flag=True, help="Use no spaCy pipeline at all (faster, fewer places found)."),
+]
+
+
+def with_inputs(f):
+    for deco in reversed(common_input):
+        f = deco(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="veille")
+def main() -> None:
+    """veille: conflict events from news articles, with the evidence for every field.
+
+    \b
+    Example:
+      veille extract article.txt --published 2021-05-28 -o events.jsonl
+      veille ingest articles/ && veille events --country IQ
+    """
+
+
+@main.command()
+@with_inputs
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where to write the JSON Lines (default: standard output).")
+def extract(inputs, published, outlet, language, model_fr, model_en, rules_only, output):
+    """Extract events as JSON Lines, one event per line (no database).
+
+    INPUTS are text, HTML or JSON Lines files, directories, or - for stdin.
+
+    \b
+    Example:
+      veille extract ../shared/eval/dev.jsonl -o pred.jsonl
+      cat article.txt | veille extract - --published 2021-05-28
+    """
+    failures: list[Failure] = []
+    pipe = _pipeline(model_fr, model_en, rules_only)
+    defaults = Defaults(published, outlet, language)
+    with Progress("extracting") as bar:
+        for result in pipe.run(_articles(inputs, defaults, failures), progress=bar.advance):
+            if result.failure:
+                failures.append(result.failure)
+                _report(result.failure)
+            for rec in result.records:
+                output.write(rec.to_json() + "\n")
+    sys.exit(EXIT_SKIPPED if failures else 0)
+
+
+def ingest_into(store, pipe, articles_iter, failures: list[Failure], bar: Progress | None = None) -> dict[str, int]:
+    """Run extraction and store results; the library function behind `veille ingest`."""
+    counts = {"articles": 0, "already_stored": 0, "events": 0, "skipped": 0}
+
+    def fresh() -> Iterator[Article]:
+        for art in articles_iter:
+            if store.has_article(art.doc_id):
+                counts["already_stored"] += 1
+                if bar:
+                    bar.advance()
+                continue
+            yield art
+
+    for result in pipe.run(fresh(), progress=bar.advance if bar else None):
+        if result.failure:
+            failures.append(result.failure)
+            _report(result.failure)
+            store.add_failure(result.failure)
+            counts["skipped"] += 1
+            continue
+        if store.add(result.article, result.records):
+            counts["articles"] += 1
+            counts["events"] += len(result.records)
+    return counts
+
+
+@main.command()
+@with_inputs
+@click.option("--db", default="veille.db", show_default=True, help="SQLite file or postgresql:// URL.")
+@click.option("--workers", type=int, default=0, help="Start a local Dask cluster with N workers.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run extraction on this Dask scheduler (tcp://host:8786).")
+def ingest(inputs, published, outlet, language, model_fr, model_en, rules_only, db, workers, scheduler):
+    """Extract events and store them; an article already stored is skipped.
+
+    \b
+    Example:
+      veille ingest articles/ --db veille.db
+      veille ingest feed.jsonl --db postgresql://veille@localhost/veille
+    """
+    from .store import Store
+
+    failures: list[Failure] = []
+    store = Store(db)
+    defaults = Defaults(published, outlet, language)
+    for f in failures:
+        store.add_failure(f)
+    run_id = store.start_run({"inputs": list(inputs), "db": store.url.split("@")[-1],
+                              "model_fr": model_fr, "model_en": model_en, "rules_only": rules_only})
+    with Progress("ingesting") as bar:
+        articles_iter = _articles(inputs, defaults, failures)
+        if workers or scheduler:
+            from .distributed import ingest_distributed
+
+            counts = ingest_distributed(store, articles_iter, failures, scheduler=scheduler, workers=workers,
+                                        models={"fr": model_fr, "en": model_en}, rules_only=rules_only,
+                                        progress=bar.advance)
+        else:
+            pipe = _pipeline(model_fr, model_en, rules_only)
+            counts = ingest_into(store, pipe, articles_iter, failures, bar)
+    for f in failures:
+        if f.doc_id is None:
+            store.add_failure(f)
+    store.finish_run(run_id, counts)
+    click.echo(f"{counts['articles']} articles stored, {counts['already_stored']} already there, "
+               f"{counts['events']} event reports, {len(failures)} inputs skipped; "
+               f"{store.count_events()} events in {db}", err=True)
+    sys.exit(EXIT_SKIPPED if failures else 0)
+
+
+def _filter(since, until, country, type_):
+    from .store import EventFilter
+
+    return EventFilter(since=since, until=until, country=country, event_type=type_)
+
+
+filter_options = [
+    click.option("--since", callback=_date, metavar="DATE", help="Events on or after DATE."),
+    click.option("--until", callback=_date, metavar="DATE", help="Events on or before DATE."),
+    click.option("--country", metavar="ISO", help="ISO 3166 alpha-2 code, e.g. IQ."),
+    click.option("--type", "type_", metavar="TYPE", help="ACLED event type or sub-event type."),
+    click.option("--db", default="veille.db", show_default=True, help="SQLite file or postgresql:// URL."),
+]
+
+
+def with_filters(f):
+    for deco in reversed(filter_options):
+        f = deco(f)
+    return f
+
+
+def print_table(records, console=None) -> None:
+    from rich.table import Table
+
+    console = console or _console()
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("date", "type", "location", "actor1", "actor2", "killed", "reports", "bg"):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        prec = {1: "", 2: "~w", 3: "~m"}.get(r.time_precision, "")
+        table.add_row(r.event_date + prec, r.sub_event_type, f"{r.location or '?'} ({r.iso or '?'})",
+                      r.actor1 or "", r.actor2 or "", str(r.fatalities), str(len(r.doc_ids)),
+                      "yes" if r.background else "")
+    console.print(table)
+
+
+@main.command()
+@with_filters
+def events(since, until, country, type_, db):
+    """List stored events as a table.
+
+    \b
+    Example:
+      veille events --country IQ --since 2021-01-01 --type "Explosions/Remote violence"
+    """
+    from .store import Store
+
+    records = Store(db).events(_filter(since, until, country, type_))
+    print_table(records)
+    click.echo(f"{len(records)} events", err=True)
+
+
+@main.command()
+@with_filters
+@click.option("--format", "fmt", type=click.Choice(["acled-csv", "geojson", "jsonl"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Output file (default stdout).")
+def export(since, until, country, type_, db, fmt, output):
+    """Export stored events: ACLED CSV, GeoJSON or JSON Lines.
+
+    \b
+    Example:
+      veille export --format acled-csv -o events.csv
+      veille export --format geojson --country SY -o syria.geojson
+    """
+    from .export import WRITERS
+    from .store import Store
+
+    n = WRITERS[fmt](Store(db).events(_filter(since, until, country, type_)), output)
+    click.echo(f"{n} events written", err=True)
+
+
+@main.command()
+@click.option("--db", default="veille.db", show_default=True, help="SQLite file or postgresql:// URL.")
+def failures(db):
+    """List the inputs that were skipped, with the reason.
+
+    \b
+    Example:
+      veille failures --db veille.db
+    """
+    from .store import Store
+
+    rows = Store(db).failures()
+    for r in rows:
+        click.echo(f"{r['at']}  {r['source']}: {r['problem']} {r['fix'] or ''}")
+    click.echo(f"{len(rows)} failures", err=True)
+
+
+@main.command()
+@click.option("--db", default="veille.db", show_default=True, help="Where to store the events.")
+def demo(db):
+    """Ingest the sample articles bundled with veille and print their events.
+
+    \b
+    Example:
+      veille demo --db demo.db
+    """
+    from .store import Store
+
+    samples = resources.files("veille") / "samples"
+    with resources.as_file(samples) as path:
+        store = Store(db)
+        failures: list[Failure] = []
+        pipe = _pipeline(None, None, False)
+        with Progress("ingesting samples") as bar:
+            counts = ingest_into(store, pipe, _articles((str(path),), Defaults(), failures), failures, bar)
+    print_table(store.events())
+    click.echo(f"{counts['articles']} sample articles stored ({counts['already_stored']} already there); "
+               f"{store.count_events()} events in {db}. Try: veille export --db {db} --format acled-csv", err=True)
+    sys.exit(EXIT_SKIPPED if failures else 0)
+
+
+@main.command()
+@click.option("--db", default="veille.db", show_default=True, help="SQLite file or postgresql:// URL.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(db, host, port):
+    """Serve the JSON API and the analyst's web page.
+
+    \b
+    Example:
+      veille serve --db veille.db --port 8000   # then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from .api import create_app
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except VeilleError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    run()

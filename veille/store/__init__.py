@@ -1,0 +1,283 @@
+"""The event store: SQLite by default, PostgreSQL with a postgresql:// URL.
+
+One writer: `Store.add` takes the results of extraction (from one process or
+from Dask workers) and, in one transaction per article, stores the article,
+its per-article records (mentions), and re-clusters the events those
+mentions may belong to. An article already stored is skipped, so running a
+batch again (after Ctrl-C or kill -9) resumes where it stopped and
+duplicates nothing.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..article import Article, Failure
+from ..dedup import cluster, consolidate, mention_key
+from ..errors import StoreError
+from ..records import EventRecord
+from . import schema
+from .schema import articles, events, failures, mentions, runs
+
+WINDOW_DAYS = 40  # mentions this close in time are re-clustered together
+
+
+def normalise_url(url: str) -> str:
+    if "://" not in url:
+        path = Path(url)
+        return f"sqlite:///{path}"
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass
+class EventFilter:
+    since: date | None = None
+    until: date | None = None
+    country: str | None = None
+    admin1: str | None = None
+    event_type: str | None = None
+    actor: str | None = None
+    outlet: str | None = None
+    text: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+class Store:
+    def __init__(self, url: str = "veille.db") -> None:
+        self.url = normalise_url(url)
+        try:
+            self.engine: Engine = sa.create_engine(self.url, future=True)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise StoreError(f"cannot open the database {url!r}: {exc}. Use a file path (SQLite) "
+                             "or postgresql://user:password@host/dbname.") from exc
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            # writers take the write lock when their transaction begins, not half-way through it
+            sa.event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        self.upgrade()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def upgrade(self) -> None:
+        """Apply the Alembic migrations the database lacks."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(resources.files("veille.store") / "migrations"))
+        try:
+            with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(424242)"))
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot open the database {self.url}: {exc.orig}. Check the path or the server.") from exc
+
+    # -- writing ---------------------------------------------------------------------
+    def has_article(self, doc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(articles.c.doc_id).where(articles.c.doc_id == doc_id)).first() is not None
+
+    def known_ids(self, doc_ids: Iterable[str]) -> set[str]:
+        ids = list(doc_ids)
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                found.update(r[0] for r in conn.execute(sa.select(articles.c.doc_id).where(articles.c.doc_id.in_(chunk))))
+        return found
+
+    def add(self, article: Article, records: list[EventRecord]) -> bool:
+        """Store one article and its records; False when it was already stored."""
+        with self.engine.begin() as conn:
+            self._lock(conn)
+            if conn.execute(sa.select(articles.c.doc_id).where(articles.c.doc_id == article.doc_id)).first():
+                return False
+            conn.execute(articles.insert().values(
+                doc_id=article.doc_id, url=article.url, outlet=article.outlet, title=article.title,
+                published=article.published, language=article.language, text=article.text,
+                source=article.source, n_events=len(records), ingested_at=now()))
+            for r in records:
+                conn.execute(mentions.insert().values(
+                    mention_id=mention_key(r), doc_id=article.doc_id, event_id=None, event_type=r.event_type,
+                    event_date=date.fromisoformat(r.event_date), record=r.to_dict(with_text=False)))
+            if records:
+                self._recluster(conn, records)
+        return True
+
+    def add_failure(self, failure: Failure) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(failures.insert().values(source=failure.source, doc_id=failure.doc_id,
+                                                  problem=failure.problem, fix=failure.fix, at=now()))
+
+    def start_run(self, config: dict) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(runs.insert().values(started_at=now(), config=config)).inserted_primary_key[0]
+
+    def finish_run(self, run_id: int, counts: dict) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(runs.update().where(runs.c.id == run_id).values(finished_at=now(), counts=counts))
+
+    def _lock(self, conn: Connection) -> None:
+        """Serialise writers: clustering reads then writes the same rows."""
+        if self.dialect == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242)"))
+
+    def _recluster(self, conn: Connection, new: list[EventRecord]) -> None:
+        types = sorted({r.event_type for r in new})
+        lo = min(date.fromisoformat(r.event_date) for r in new) - timedelta(days=WINDOW_DAYS)
+        hi = max(date.fromisoformat(r.event_date) for r in new) + timedelta(days=WINDOW_DAYS)
+        rows = conn.execute(sa.select(mentions.c.mention_id, mentions.c.doc_id, mentions.c.event_id, mentions.c.record)
+                            .where(mentions.c.event_type.in_(types), mentions.c.event_date.between(lo, hi))).all()
+        block = [EventRecord.from_dict(_json(r.record)) for r in rows]
+        old_events = {r.event_id for r in rows if r.event_id}
+        groups = cluster(block)
+        # a mention outside the block may belong to an old event: keep those events whole
+        if old_events:
+            outside = conn.execute(sa.select(mentions.c.record).where(
+                mentions.c.event_id.in_(old_events), ~mentions.c.mention_id.in_([r.mention_id for r in rows]))).all()
+            if outside:
+                groups = cluster(block + [EventRecord.from_dict(_json(r.record)) for r in outside])
+            conn.execute(events.delete().where(events.c.event_id.in_(old_events)))
+        texts = self._evidence_texts(conn, {d for g in groups for r in g for d in r.doc_ids})
+        for g in groups:
+            ev = consolidate(g)
+            for e in ev.evidence:
+                e.text = texts.get(e.doc_id, "")[e.start:e.end]
+            conn.execute(events.insert().values(
+                event_id=ev.event_id, event_date=date.fromisoformat(ev.event_date), event_type=ev.event_type,
+                sub_event_type=ev.sub_event_type, iso=ev.iso, admin1=ev.admin1, location=ev.location,
+                latitude=ev.latitude, longitude=ev.longitude, actor1=ev.actor1, actor2=ev.actor2,
+                fatalities=ev.fatalities or 0, background=ev.background, n_articles=len(ev.doc_ids),
+                record=ev.to_dict(with_text=False)))
+            conn.execute(mentions.update().where(mentions.c.mention_id.in_([mention_key(r) for r in g]))
+                         .values(event_id=ev.event_id))
+
+    @staticmethod
+    def _evidence_texts(conn: Connection, doc_ids: set[str]) -> dict[str, str]:
+        if not doc_ids:
+            return {}
+        return {r.doc_id: r.text for r in conn.execute(
+            sa.select(articles.c.doc_id, articles.c.text).where(articles.c.doc_id.in_(sorted(doc_ids))))}
+
+    # -- reading ---------------------------------------------------------------------
+    def events(self, flt: EventFilter | None = None) -> list[EventRecord]:
+        flt = flt or EventFilter()
+        q = sa.select(events.c.record).order_by(events.c.event_date, events.c.event_id)
+        q = _filtered(q, flt)
+        with self.engine.connect() as conn:
+            return [EventRecord.from_dict(_json(r.record)) for r in conn.execute(q)]
+
+    def count_events(self, flt: EventFilter | None = None) -> int:
+        q = _filtered(sa.select(sa.func.count()).select_from(events), flt or EventFilter(), paged=False)
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar_one()
+
+    def event(self, event_id: str) -> tuple[EventRecord, list[dict]] | None:
+        """An event and its mentions: each reporting article with its own values and evidence."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(events.c.record).where(events.c.event_id == event_id)).first()
+            if row is None:
+                return None
+            ms = conn.execute(sa.select(mentions.c.record, articles.c.doc_id, articles.c.title, articles.c.outlet,
+                                        articles.c.url, articles.c.published, articles.c.text)
+                              .join(articles, articles.c.doc_id == mentions.c.doc_id)
+                              .where(mentions.c.event_id == event_id).order_by(articles.c.doc_id)).all()
+        out = []
+        for m in ms:
+            rec = _json(m.record)
+            out.append({"doc_id": m.doc_id, "title": m.title, "outlet": m.outlet, "url": m.url,
+                        "published": m.published.isoformat() if m.published else None,
+                        "text": m.text, "record": rec})
+        return EventRecord.from_dict(_json(row.record)), out
+
+    def articles(self, outlet: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+        q = sa.select(articles.c.doc_id, articles.c.title, articles.c.outlet, articles.c.url, articles.c.published,
+                      articles.c.language, articles.c.n_events).order_by(articles.c.published, articles.c.doc_id)
+        if outlet:
+            q = q.where(articles.c.outlet == outlet)
+        with self.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(q.limit(limit).offset(offset))]
+
+    def outlets(self) -> list[dict]:
+        q = (sa.select(articles.c.outlet, sa.func.count().label("articles"))
+             .group_by(articles.c.outlet).order_by(articles.c.outlet))
+        with self.engine.connect() as conn:
+            return [{"outlet": r.outlet, "articles": r.articles} for r in conn.execute(q)]
+
+    def failures(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(sa.select(failures).order_by(failures.c.id))]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                    for t in (articles, mentions, events, failures)}
+
+
+def _filtered(q, flt: EventFilter, paged: bool = True):
+    if flt.since:
+        q = q.where(events.c.event_date >= flt.since)
+    if flt.until:
+        q = q.where(events.c.event_date <= flt.until)
+    if flt.country:
+        q = q.where(sa.func.upper(events.c.iso) == flt.country.upper())
+    if flt.admin1:
+        q = q.where(events.c.admin1 == flt.admin1)
+    if flt.event_type:
+        q = q.where(sa.or_(events.c.event_type == flt.event_type, events.c.sub_event_type == flt.event_type))
+    if flt.actor:
+        like = f"%{flt.actor}%"
+        q = q.where(sa.or_(events.c.actor1.ilike(like), events.c.actor2.ilike(like)))
+    if flt.outlet or flt.text:
+        sub = sa.select(mentions.c.event_id).join(articles, articles.c.doc_id == mentions.c.doc_id)
+        if flt.outlet:
+            sub = sub.where(articles.c.outlet == flt.outlet)
+        if flt.text:
+            sub = sub.where(articles.c.text.ilike(f"%{flt.text}%"))
+        q = q.where(events.c.event_id.in_(sub))
+    if paged and flt.limit:
+        q = q.limit(flt.limit).offset(flt.offset)
+    return q
+
+
+def _json(value) -> dict:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _row(r) -> dict:
+    d = dict(r._mapping)
+    for k, v in d.items():
+        if isinstance(v, (date, datetime)):
+            d[k] = v.isoformat()
+    return d
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # transactions are begun explicitly (see Store.__init__)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+__all__ = ["Store", "EventFilter", "schema"]

@@ -1,0 +1,50 @@
+"""Table definitions used by queries; migrations/versions create them (keep both in step)."""
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("doc_id", sa.String(64), primary_key=True),
+    sa.Column("url", sa.Text), sa.Column("outlet", sa.Text), sa.Column("title", sa.Text),
+    sa.Column("published", sa.Date), sa.Column("language", sa.String(8)),
+    sa.Column("text", sa.Text, nullable=False), sa.Column("source", sa.Text),
+    sa.Column("n_events", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("ingested_at", sa.DateTime, nullable=False),
+)
+events = sa.Table(
+    "events", metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("event_date", sa.Date, nullable=False, index=True),
+    sa.Column("event_type", sa.String(64), nullable=False, index=True),
+    sa.Column("sub_event_type", sa.String(64), nullable=False),
+    sa.Column("iso", sa.String(2), index=True), sa.Column("admin1", sa.Text), sa.Column("location", sa.Text),
+    sa.Column("latitude", sa.Float), sa.Column("longitude", sa.Float),
+    sa.Column("actor1", sa.Text), sa.Column("actor2", sa.Text),
+    sa.Column("fatalities", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("background", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("n_articles", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("record", sa.JSON, nullable=False),
+)
+mentions = sa.Table(
+    "mentions", metadata,
+    sa.Column("mention_id", sa.String(160), primary_key=True),
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("articles.doc_id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("event_id", sa.String(64), index=True),
+    sa.Column("event_type", sa.String(64), nullable=False, index=True),
+    sa.Column("event_date", sa.Date, nullable=False, index=True),
+    sa.Column("record", sa.JSON, nullable=False),
+)
+failures = sa.Table(
+    "failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.Text, nullable=False), sa.Column("doc_id", sa.String(64)),
+    sa.Column("problem", sa.Text, nullable=False), sa.Column("fix", sa.Text),
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+runs = sa.Table(
+    "runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", sa.DateTime, nullable=False), sa.Column("finished_at", sa.DateTime),
+    sa.Column("config", sa.JSON, nullable=False), sa.Column("counts", sa.JSON),
+)
