@@ -72,7 +72,9 @@ class Progress:
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 160  # a file or a pipe gets full rows, not wrapped cells
+    return Console(stderr=stderr, highlight=False, width=width)
 
 
 def _report(f: Failure) -> None:

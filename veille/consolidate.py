@@ -131,7 +131,7 @@ def merge(mentions: list[Mention]) -> list[Event]:
                 break
         if target is not None:
             target.mentions.append(m)
-        elif m.code != "ATTACK":  # an attack of unknown kind only adds to an event
+        elif m.code != "ATTACK" and not m.join_only:  # these only add to an event
             events.append(Event([m]))
     return events
 

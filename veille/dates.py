@@ -83,7 +83,7 @@ class DateFinder:
                 r"early this year|at the start of the year|at the beginning of the year|"
                 r"l'annee derniere|l'an dernier|last year)" + e)),
             ("weekday", re.compile(
-                b + r"(?:(?P<pre>ce|cette|le|on|last|this|dans la nuit de|dans la nuit du|la nuit de|depuis|since|until|jusqu'a|d'ici) )?"
+                b + r"(?:(?P<pre>ce|cette|le|on|last|this|next|dans la nuit de|dans la nuit du|la nuit de|depuis|since|until|jusqu'a|d'ici) )?"
                 r"(?P<wd>" + W + r")(?! \d)(?: (?P<post>soir|matin|apres-midi|dernier|passe|prochain|night|morning|evening|afternoon|next))?" + e)),
             ("year", re.compile(b + r"(?:en|in|depuis|since|de|from) (?P<y>(?:19|20)\d\d)" + e)),
         ]
@@ -200,7 +200,7 @@ class DateFinder:
             return DateRef(s, e, "year", None, 3)
         if kind == "weekday":
             pre, post = g.get("pre") or "", g.get("post") or ""
-            if pre in ("until", "jusqu'a", "d'ici") or post in ("prochain", "next"):
+            if pre in ("until", "jusqu'a", "d'ici", "next") or post in ("prochain", "next"):
                 return DateRef(s, e, "future", None, 1)
             wd = self.weekdays[g["wd"]]
             back = (pub.weekday() - wd) % 7

@@ -92,6 +92,7 @@ class Mention:
     folded: str = ""  # folded sentence
     target_kind: str | None = None  # convoy, base, embassy
     another: bool = False  # "une autre salve", "another rocket attack": not an event told before
+    join_only: bool = False  # too little support to be an event of its own; it can add to one
 
 
 @dataclass
@@ -208,6 +209,8 @@ class Extractor:
         if not mentions:
             return []
         self._arguments(mentions, f, s, lang, sent_places, self_claim, dates, actor_spans)
+        for m in mentions:
+            m.join_only = not m.landmark and not _supported(m, bool(actor_spans))
         return mentions
 
     def _classify(self, cl: list[Hit], f: str, lang: str, self_claim: bool,
@@ -216,11 +219,15 @@ class Extractor:
         attack = target = 0.0
         weapons = [h for h in cl if h.code == "WEAPON"]
         weapon_hit = min(weapons, key=lambda h: (_WEAPON_RANK.get(h.weapon or "", 0), h.start)) if weapons else None
+        topic = 0.0
         for h in cl:
             if h.code == "ATTACK":
-                attack = max(attack, h.weight)
+                if weapon_hit is None or not (h.start < weapon_hit.end and weapon_hit.start < h.end):
+                    attack = max(attack, h.weight)
             elif h.code == "TARGET":
                 target = max(target, h.weight)
+            elif h.code == "TOPIC":
+                topic = max(topic, h.weight)
             elif h.code != "WEAPON":
                 spec[h.code] = max(spec.get(h.code, 0.0), h.weight)
         weapon = weapon_hit.weapon if weapon_hit else None
@@ -237,6 +244,8 @@ class Extractor:
             else:
                 del spec["ARREST"]
         score = attack + target + (0.5 if weapon else 0.0) + max(spec.values(), default=0.0) + bonus
+        if spec and not attack:
+            score += topic
         if score < 1.0:
             return None, weapon
         strong = [c for c in STRONG_ORDER if spec.get(c, 0) >= 1.0]
@@ -358,6 +367,25 @@ class Extractor:
                 if armed:
                     c = min(claim)
                     m.claimant = min(armed, key=lambda a: abs(a.start - c)).actor.name
+
+
+FORCE_CODES = {"SHELL", "AIR", "IED", "SUICIDE", "GRENADE", "CHEM", "INTERCEPT"}
+
+
+def _supported(m: Mention, has_actor: bool) -> bool:
+    """Enough concrete detail for a mention to be an event of its own.
+
+    Weapon events need one anchor (a place, a named actor or a date); other
+    events (protests, arrests, agreements, clashes...) need a place and one
+    more anchor, so that "the fight against inflation" or "many were arrested"
+    in general news do not become events.
+    """
+    has_place = any(p.chosen and p.chosen.kind != "seat" for p in m.sent_places)
+    has_date = m.date is not None
+    has_force = m.weapon is not None or m.killed is not None or m.injured is not None or m.munitions is not None
+    if m.code in FORCE_CODES:
+        return has_place or has_actor or has_date
+    return has_place and (has_actor or has_date or has_force)
 
 
 def distance(m: Mention, start: int, end: int) -> int:

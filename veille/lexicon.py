@@ -98,9 +98,9 @@ class Lexicon:
         for _, (code, dis, et, sub) in read_rows("taxonomy.tsv", 4):
             lex.taxonomy[code] = Taxon(code, dis, et, sub)
         for n, (lang, code, weight, pattern) in read_rows("triggers.tsv", 4):
-            if code not in lex.taxonomy and code not in ("ATTACK", "TARGET"):
+            if code not in lex.taxonomy and code not in ("ATTACK", "TARGET", "TOPIC"):
                 raise DataFileError(f"triggers.tsv, line {n}: unknown code {code!r}; "
-                                    f"valid: ATTACK, TARGET, {', '.join(lex.taxonomy)}")
+                                    f"valid: ATTACK, TARGET, TOPIC, {', '.join(lex.taxonomy)}")
             lex.triggers.append(Trigger(lang, code, float(weight), compile_pattern("triggers.tsv", n, pattern)))
         for n, (lang, name, code, countable, pattern) in read_rows("weapons.tsv", 5):
             lex.weapons.append(Weapon(lang, name, code, countable == "yes",

@@ -25,7 +25,7 @@ from pathlib import Path
 from .lexicon import DATA, alias_regex, read_rows
 from .text import fold, key
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 SPECIFICITY = {"base": 6, "airport": 6, "embassy": 6, "district": 5, "town": 4, "city": 4,
                "seat": 4, "province": 2, "region": 2, "country": 1}
 GEO_PRECISION = {"province": 3, "region": 3, "country": 3}
@@ -42,6 +42,7 @@ class Place:
     admin1: str | None
     population: int = 0
     context: tuple[str, ...] = ()
+    curated: bool = False
 
     @property
     def geo_precision(self) -> int:
@@ -213,7 +214,7 @@ class Gazetteer:
         self.curated: dict[str, list[Place]] = defaultdict(list)
         for _, (name, kind, lat, lon, iso, admin1, context, aliases) in read_rows("places.tsv", 8):
             place = Place(name, kind, float(lat), float(lon), iso, admin1 or None, 0,
-                          tuple(c for c in context.split(",") if c))
+                          tuple(c for c in context.split(",") if c), curated=True)
             for a in aliases.split("|"):
                 if a:
                     self.curated[fold(a)].append(place)
@@ -313,7 +314,7 @@ class Gazetteer:
 
         def score(p: Place) -> float:
             return (10.0 * min(context.get(p.iso, 0), 5) + math.log10(p.population + 10)
-                    + (3 if p.kind in ("province", "country") else 0) + (20 if p.kind in SPECIFICITY and p.population == 0 and p.kind not in ("province", "country") else 0))
+                    + (3 if p.kind in ("province", "country") else 0) + (20 if p.curated else 0))
         return max(cands, key=score)
 
     def country(self, iso: str) -> Place | None:

@@ -25,6 +25,7 @@ from .article import Article, Failure
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # text and HTML files; JSON Lines are streamed
 MAX_LINE_BYTES = 20 * 1024 * 1024
+MIN_HTML_WORDS = 12  # less than this is a menu or a stub, not an article
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".ndjson")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -152,7 +153,7 @@ def _from_html(data: bytes, where: str, defaults: Defaults) -> Article | Failure
     if b"\x00" in data[:8192]:
         return Failure(where, "this is a binary file, not HTML.", "Give text, HTML or JSON Lines files.")
     doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or len((doc.text or "").split()) < MIN_HTML_WORDS:
         return Failure(where, "no article text found in this HTML page.",
                        "Check that the page holds an article (not a menu or an index page).")
     title = doc.title

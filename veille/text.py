@@ -67,6 +67,8 @@ def key(name: str) -> str:
     """Lossy comparison key for a name: 'Aïn al-Asad' == 'Ain al Assad' == 'Ayn al-Asad'."""
     s = fold(name).strip()
     s = re.sub(r"[^a-z0-9' -]+", " ", s)
+    # French/English fused article: Salaheddine, Salahuddin -> salah ed-din
+    s = re.sub(r"(?<=[a-z]{4})(?:e|u|ou|a)d(?:d)?ine?\b", " ed-din", s)
     s = _ARTICLES.sub("", s)
     # articles inside multi-word names: "ain al-asad" -> "ain asad"
     s = re.sub(r"(?<=[ '-])(?:al|el|ad|as|an|ar|at|az|ash|ech|ed|es)[ '-]+", "", s)
