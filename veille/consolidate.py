@@ -97,8 +97,8 @@ def compatible(ev: Event, m: Mention) -> bool:
     if len({_weapon_family(w) for w in weapons}) > 1:
         return False
     lms = {x.landmark.key for x in ev.mentions if x.landmark}
-    if m.landmark and lms and m.landmark.key not in lms:
-        return False
+    if m.landmark and lms:
+        return m.landmark.key in lms  # the landmark fixes date and place
     md = _mention_date(m)
     if md is not None:
         for x in ev.mentions:

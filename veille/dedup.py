@@ -44,6 +44,8 @@ def places_compatible(a: EventRecord, b: EventRecord) -> bool:
         return True
     worst = max(a.geo_precision or 1, b.geo_precision or 1)
     limit = {1: 25.0, 2: 60.0}.get(worst, 250.0)
+    if worst == 1 and a.location and b.location and a.location != b.location:
+        limit = 6.0  # two named sites of one city (the airport, the Green Zone) are two places
     if worst == 3 and a.admin1 and b.admin1 and min(a.geo_precision, b.geo_precision) < 3:
         return a.admin1 == b.admin1 or d <= limit
     return d <= limit
@@ -60,7 +62,7 @@ def actors_compatible(a: EventRecord, b: EventRecord) -> bool:
 
 
 def same_event(a: EventRecord, b: EventRecord) -> bool:
-    if a.event_type != b.event_type:
+    if a.event_type != b.event_type or a.sub_event_type != b.sub_event_type:
         return False
     if a.landmark and b.landmark:
         return a.landmark == b.landmark
@@ -74,32 +76,23 @@ def mention_key(r: EventRecord) -> str:
 
 
 def cluster(records: list[EventRecord]) -> list[list[EventRecord]]:
-    """Connected components of `same_event`, each sorted, in a deterministic order."""
-    recs = sorted(records, key=mention_key)
-    parent = list(range(len(recs)))
+    """Group reports of the same event; the result does not depend on the input order.
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(recs)):
-        for j in range(i + 1, len(recs)):
-            if find(i) != find(j) and same_event(recs[i], recs[j]) and _no_doc_clash(recs, parent, find, i, j):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[EventRecord]] = {}
-    for i, r in enumerate(recs):
-        groups.setdefault(find(i), []).append(r)
-    return sorted(groups.values(), key=lambda g: mention_key(g[0]))
-
-
-def _no_doc_clash(recs, parent, find, i: int, j: int) -> bool:
-    """Two mentions from one article never end in one event (the extractor kept them apart)."""
-    ri, rj = find(i), find(j)
-    docs_i = {recs[k].doc_ids[0] for k in range(len(recs)) if find(k) == ri}
-    docs_j = {recs[k].doc_ids[0] for k in range(len(recs)) if find(k) == rj}
-    return not (docs_i & docs_j)
+    Records are taken in a canonical order (their content keys) and each joins
+    the first group whose every member is the same event as it and comes from
+    another article (complete linkage, so that one vague report cannot chain
+    two distinct events together).
+    """
+    groups: list[list[EventRecord]] = []
+    for r in sorted(records, key=mention_key):
+        docs = set(r.doc_ids)
+        for g in groups:
+            if all(same_event(r, x) and not docs & set(x.doc_ids) for x in g):
+                g.append(r)
+                break
+        else:
+            groups.append([r])
+    return sorted(groups, key=lambda g: mention_key(g[0]))
 
 
 def consolidate(group: list[EventRecord]) -> EventRecord:
