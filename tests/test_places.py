@@ -111,7 +111,7 @@ CASES = [
     ("A drone attack on Tower 22 in Jordan.", "JO", 33.32, 38.69, 20),
     ("Des frappes à Sanaa, au Yémen.", "YE", 15.35, 44.21, 30),
     ("Une attaque à Gaza.", "PS", 31.5, 34.45, 40),
-    ("Des troupes à Koweït City, au Koweït.", "KW", 29.37, 47.98, 40),
+    ("US troops arrived in Kuwait City, Kuwait.", "KW", 29.37, 47.98, 20),
 ]
 
 COUNTRIES = [

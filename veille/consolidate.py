@@ -148,7 +148,7 @@ def resolve_dates(events: list[Event], published: date) -> None:
             ev.date_note = f"landmark event {lm.key}"
             ev.background = (published - lm.date).days > 3
         elif dated:
-            best = min(dated, key=lambda m: (m.date.precision, m.span[0]))
+            best = min(dated, key=lambda m: (m.date.precision, not m.date.checked, m.span[0]))
             ev.date, ev.precision = best.date.date, best.date.precision
             expr = best.folded[best.date.start:best.date.end]
             ev.date_note = f"'{expr}' ({best.date.kind}) against publication {published.isoformat()}"
@@ -166,6 +166,7 @@ def resolve_dates(events: list[Event], published: date) -> None:
             ev.background = previous.background
             ev.date_note = f"'{relative[0].folded[r.start:r.end]}' relative to the event before it"
         elif (previous is not None and previous.background and previous.date is not None
+              and not any(m.landmark for m in previous.mentions)
               and any(m.date and m.date.date for m in previous.mentions)
               and previous.mentions[-1].para == ev.mentions[0].para
               and previous.mentions[-1].sent != ev.mentions[0].sent):
@@ -178,6 +179,23 @@ def resolve_dates(events: list[Event], published: date) -> None:
         if ev.date and ev.date > published + timedelta(days=1):
             ev.date, ev.precision = published, 2
         previous = ev
+    _resolve_anchors(events, published)
+
+
+def _resolve_anchors(events: list[Event], published: date) -> None:
+    """"Deux jours après l'assassinat, le parlement a voté": the killing is dated from the vote."""
+    for ev in events:
+        anchored = next((m for m in ev.mentions if m.anchor), None)
+        if anchored is None or any(m.landmark for m in ev.mentions) or (ev.precision == 1 and "landmark" not in ev.date_note and "'" in ev.date_note and ev.precision < 3):
+            continue
+        other = next((o for o in events if o is not ev and o.date and o.precision == 1
+                      and any(x.sent == anchored.sent for x in o.mentions)), None)
+        if other is None:
+            continue
+        ev.date = other.date + timedelta(days=anchored.anchor.offset)
+        ev.precision = other.precision
+        ev.background = other.background if other.background is not None else ev.background
+        ev.date_note = f"'{anchored.folded[anchored.anchor.start:anchored.anchor.end]}' the event of its sentence"
 
 
 # ---------------------------------------------------------------------------- records

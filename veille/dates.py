@@ -26,6 +26,7 @@ class DateRef:
     date: date | None
     precision: int  # 1 day, 2 week/few days, 3 month
     offset: int = 0  # for kind == "relative": days after (+) / before (-) the reference
+    checked: bool = False  # the weekday named agrees with the date ("le lundi 15 février")
 
 
 def _alt(words) -> str:
@@ -66,6 +67,8 @@ class DateFinder:
             ("ago_en", re.compile(b + r"(?P<n>\d+|" + N + r") (?P<unit>days?|weeks?|months?|years?) ago" + e)),
             ("later", re.compile(
                 b + r"(?P<n>\d+|" + N + r") (?P<unit>jours?|semaines?|days?|weeks?) (?P<dir>plus tard|auparavant|plus tot|later|earlier|apres(?=[,.;])|after(?=[,.;])|avant(?=[,.;])|before(?=[,.;]))" + e)),
+            ("anchor", re.compile(
+                b + r"(?P<n>\d+|" + N + r") (?P<unit>jours?|semaines?|days?|weeks?) (?P<dir>apres|avant|after|before) (?=l'|le |la |les |the |an? )")),
             ("veille", re.compile(b + r"(?P<w>la veille|l'avant-veille|le lendemain|the day before|the next day|the following day|the previous day)" + e)),
             ("deictic", re.compile(
                 b + r"(?P<w>avant-hier|hier soir|hier matin|hier|aujourd'hui|ce matin|ce soir|cette nuit|cet apres-midi|"
@@ -127,7 +130,7 @@ class DateFinder:
             if d is None:
                 return None
             kind_out = "future" if future or d > pub + timedelta(days=1) else "absolute"
-            return DateRef(s, e, kind_out, d, 1)
+            return DateRef(s, e, kind_out, d, 1, checked=wd is not None and d.weekday() == wd)
         if kind in ("part_month", "month_year", "month"):
             month = self.months[g["mo"]]
             year = int(g["y"]) if g.get("y") else (pub.year if month <= pub.month else pub.year - 1)
@@ -164,6 +167,10 @@ class DateFinder:
             sign = -1 if g["dir"] in ("auparavant", "plus tot", "avant", "earlier", "before") else 1
             exact = g["n"].isdigit() or g["n"] in self.numbers and g["n"] not in ("quelques", "few", "several", "plusieurs")
             return DateRef(s, e, "relative", None, 1 if exact and days < 7 else 2, sign * days)
+        if kind == "anchor":  # "deux jours après l'assassinat": the NP's event is N days before this clause's
+            n = self._num(g["n"]) * (7 if g["unit"].startswith(("semaine", "week")) else 1)
+            sign = -1 if g["dir"] in ("apres", "after") else 1
+            return DateRef(s, e, "anchor", None, 1, sign * n)
         if kind == "veille":
             w = g["w"]
             off = {"la veille": -1, "l'avant-veille": -2, "the day before": -1, "the previous day": -1}.get(w, 1)

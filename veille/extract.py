@@ -29,6 +29,7 @@ _PERSON_OBJ = re.compile(r"^(?:\W+\w+){0,3}?\W+(?:\d+|un|une|deux|trois|quatre|c
 _COUNTED_TARGET = re.compile(r"(?<![\w-])(?P<n>deux|trois|quatre|cinq|six|sept|huit|neuf|dix|two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)"
                              r"(?: \w+)? (?:convois|patrouilles|attaques|convoys|patrols|attacks|bases)\b")
 _ANOTHER = re.compile(r"\b(?:une? autre|d'autres|une nouvelle|un nouvel|another|a new|a second|une seconde)\b")
+_CLAUSE_BREAK = re.compile(r",\s*(?:qui|dont|ou|lequel|laquelle|lesquels|which|who|where|whose)\b|;")
 _WEAPON_RANK = {"explosive": 1, "firearm": 2, "aircraft": 1}  # generic words yield to specific ones
 _NUMS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
          "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -93,6 +94,8 @@ class Mention:
     target_kind: str | None = None  # convoy, base, embassy
     another: bool = False  # "une autre salve", "another rocket attack": not an event told before
     join_only: bool = False  # too little support to be an event of its own; it can add to one
+    strength: float = 0.0  # the weight of its strongest typed trigger
+    anchor: DateRef | None = None  # "deux jours après l'assassinat": dated from the other event of the sentence
 
 
 @dataclass
@@ -163,6 +166,10 @@ class Extractor:
                 for t in self.lex.for_lang(self.lex.triggers, lang) for m in t.regex.finditer(f)]
         hits += [Hit(m.start(), m.end(), "WEAPON", 0.5, w.name, w.countable)
                  for w in self.lex.for_lang(self.lex.weapons, lang) for m in w.regex.finditer(f)]
+        for h in hits:  # "arrêté" is an arrest only with people as its object
+            if h.code == "ARREST" and h.weight < 1.0:
+                h.weight = 1.0 if _PERSON_OBJ.search(f[h.end:h.end + 60]) else 0.0
+        hits = [h for h in hits if h.weight > 0]
         hits.sort(key=lambda h: (h.start, -h.end))
         return hits
 
@@ -172,16 +179,20 @@ class Extractor:
         f = folded[s:e]
         hits = self._hits(f, lang)
         landmark_mentions = self._landmarks(doc_id, f, s, e, para, published, dates, context_dates)
+        if landmark_mentions:
+            dates = _anniversaries(f, landmark_mentions, dates)
         if not hits and not landmark_mentions:
             return []
         clusters: list[list[Hit]] = []
         for h in hits:
-            if clusters and h.start - max(x.end for x in clusters[-1]) <= GAP:
+            last = max(x.end for x in clusters[-1]) if clusters else 0
+            if (clusters and h.start - last <= GAP and not _CLAUSE_BREAK.search(f, last, max(last, h.start))
+                    and not _other_kind(clusters[-1], h)):
                 clusters[-1].append(h)
             else:
                 clusters.append([h])
         irrealis = [m.start() for p in self.lex.cue(lang, "irrealis") for m in p.finditer(f)]
-        habitual = any(p.search(f) for p in self.lex.cue(lang, "habitual"))
+        habitual = [m.start() for p in self.lex.cue(lang, "habitual") for m in p.finditer(f)]
         question = f.rstrip().endswith("?")
         self_claim = any(p.search(f) for p in self.lex.cue(lang, "self_claim"))
         bonus = 0.3 if self_claim else 0.0
@@ -193,12 +204,13 @@ class Extractor:
         for cl in clusters:
             cs, ce = cl[0].start, max(h.end for h in cl)
             code, weapon = self._classify(cl, f, lang, self_claim, bonus)
-            if code is None or question or habitual:
+            if code is None or question or _in_clause(f, habitual, cs, ce):
                 continue
             if any(cs - 90 <= i <= ce and not re.search(r"[.;:!?]", f[i:cs]) for i in irrealis):
                 if code not in ("OTHER", "AGREE") or not any(p.search(f) for p in self.lex.cue(lang, "announce")):
                     continue
-            m = Mention(doc_id, para, (s, e), (s + cs, s + ce), code, weapon, folded=f)
+            m = Mention(doc_id, para, (s, e), (s + cs, s + ce), code, weapon, folded=f,
+                        strength=max((h.weight for h in cl if h.code == code), default=0.0))
             m.another = bool(_ANOTHER.search(f[max(0, cs - 30):ce]))
             m.target_kind = next((t for h in cl if h.code == "TARGET"
                                   for t in ("convoy", "base", "embassy") if _target_kind(f[h.start:h.end]) == t), None)
@@ -237,12 +249,6 @@ class Extractor:
             if none or (weapon and _IMPACT.search(f)):
                 del spec["INTERCEPT"]
                 attack = max(attack, 0.5)
-        if "ARREST" in spec and spec["ARREST"] < 1.0:
-            h = next(h for h in cl if h.code == "ARREST")
-            if _PERSON_OBJ.search(f[h.end:h.end + 60]):
-                spec["ARREST"] = 1.0
-            else:
-                del spec["ARREST"]
         score = attack + target + (0.5 if weapon else 0.0) + max(spec.values(), default=0.0) + bonus
         if spec and not attack:
             score += topic
@@ -330,15 +336,26 @@ class Extractor:
     def _arguments(self, mentions: list[Mention], f: str, offset: int, lang: str,
                    sent_places: list[PlaceMention], self_claim: bool, dates: list[DateRef],
                    actor_spans: list[tuple[int, int]]) -> None:
+        receivers = [m for m in mentions if not m.landmark] or mentions
         for d in dates:
-            m = nearest(mentions, d.start + offset, d.end + offset)
+            if d.kind == "anchor":  # it dates the event named right after it
+                after = [m for m in receivers if m.span[0] >= d.end + offset]
+                if after:
+                    m = min(after, key=lambda x: x.span[0])
+                    m.anchor = d
+                continue
+            # an anniversary dates the other event of its sentence; other dates go to the nearest mention
+            m = nearest(receivers if d.kind == "anniversary" else mentions, d.start + offset, d.end + offset)
             between = f[min(d.end, m.span[0] - offset):max(d.start, m.span[1] - offset)]
             if ";" in between or distance(m, d.start + offset, d.end + offset) > 160:
                 continue
             m.date = m.date or d
         by_cluster: dict[int, list[PlaceMention]] = {}
         for p in sent_places:
-            m = nearest(mentions, p.start, p.end)
+            m = nearest(receivers, p.start, p.end)
+            lo, hi = sorted((p.start - offset, m.span[0] - offset))
+            if ";" in f[lo:hi] or distance(m, p.start, p.end) > 200:
+                continue
             by_cluster.setdefault(id(m), []).append(p)
         actors = find_actors(self.lex, f)
         sources = [name for _, name in find_sources(self.lex, f)]
@@ -385,6 +402,8 @@ def _supported(m: Mention, has_actor: bool) -> bool:
     has_force = m.weapon is not None or m.killed is not None or m.injured is not None or m.munitions is not None
     if m.code in FORCE_CODES:
         return has_place or has_actor or has_date
+    if m.code in ("OTHER", "BASE") and m.strength >= 1.0:
+        return has_place  # "des batteries Patriot ont été déployées à Harir"
     return has_place and (has_actor or has_date or has_force)
 
 
@@ -404,6 +423,30 @@ def _place_distance(m: Mention, p: PlaceMention) -> float:
     return d * 1.5 if p.end <= m.span[0] else d
 
 
+_CLAUSE_EDGE = re.compile(r",? alors que\b|,? tandis que\b|;|,? while\b|,? whereas\b|,? as \w+ (?:were|was)\b")
+
+
+def _in_clause(f: str, positions: list[int], cs: int, ce: int) -> bool:
+    """A cue at one of `positions` governs the cluster [cs, ce) unless a clause edge lies between."""
+    for i in positions:
+        lo, hi = (i, cs) if i < cs else (ce, i)
+        if i < cs - 120 or i > ce + 120:
+            continue
+        if cs <= i < ce or not _CLAUSE_EDGE.search(f, lo, max(lo, hi)):
+            return True
+    return False
+
+
+def _other_kind(cluster: list[Hit], h: Hit) -> bool:
+    """A strong trigger of another kind starts another mention ("arrested ... ended the truce")."""
+    if h.weight < 1.0 or h.code in ("ATTACK", "TARGET", "TOPIC", "WEAPON"):
+        return False
+    kinds = {_family(x.code) for x in cluster if x.weight >= 1.0 and x.code not in ("ATTACK", "TARGET", "TOPIC", "WEAPON")}
+    if any(x.code == "WEAPON" and x.weapon not in ("firearm",) for x in cluster):
+        kinds.add("ERV")  # a weapon word makes the cluster an attack
+    return bool(kinds) and _family(h.code) not in kinds
+
+
 def _target_kind(word: str) -> str | None:
     if word.startswith(("convoi", "convoy", "patrouille", "patrol")):
         return "convoy"
@@ -417,6 +460,34 @@ def _target_kind(word: str) -> str | None:
 def _family(code: str) -> str:
     return {"SHELL": "ERV", "AIR": "ERV", "IED": "ERV", "SUICIDE": "ERV", "GRENADE": "ERV", "CHEM": "ERV",
             "ATTACK": "ERV", "RIOT": "RIOT", "MOB": "RIOT", "PROTEST": "RIOT"}.get(code, code)
+
+
+_ANNIVERSARY = re.compile(
+    r"(?P<eve>(?:a )?la veille d[ue] |(?:a )?l'avant-veille d[ue] |on the eve of the )?(?:l'|the )?"
+    r"(?P<n>1er|premier|deuxieme|second|troisieme|quatrieme|cinquieme|dixieme|first|third|fourth|fifth|tenth|\d+(?:e|eme|st|nd|rd|th))"
+    r" (?:anniversaire|anniversary)\b")
+_ORDINAL = {"1er": 1, "premier": 1, "first": 1, "deuxieme": 2, "second": 2, "troisieme": 3, "third": 3,
+            "quatrieme": 4, "fourth": 4, "cinquieme": 5, "fifth": 5, "dixieme": 10, "tenth": 10}
+
+
+def _anniversaries(f: str, landmarks: list[Mention], dates: list[DateRef]) -> list[DateRef]:
+    """"À la veille du 1er anniversaire de l'assassinat de X": a date from the landmark's date."""
+    out = list(dates)
+    for m in _ANNIVERSARY.finditer(f):
+        n = m.group("n")
+        years = _ORDINAL.get(n) or int(re.sub(r"\D", "", n) or 0)
+        lm = min(landmarks, key=lambda x: abs(x.span[0] - m.end())).landmark
+        if not years or lm is None:
+            continue
+        try:
+            d = lm.date.replace(year=lm.date.year + years)
+        except ValueError:  # 29 February
+            d = lm.date.replace(year=lm.date.year + years, day=28)
+        if m.group("eve"):
+            d -= timedelta(days=2 if "avant" in m.group("eve") else 1)
+        out = [r for r in out if not (r.start < m.end() and m.start() < r.end)]
+        out.append(DateRef(m.start(), m.end(), "anniversary", d, 1))
+    return sorted(out, key=lambda r: r.start)
 
 
 def _compatible(ref: DateRef, d: date) -> bool:

