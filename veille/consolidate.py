@@ -239,7 +239,9 @@ def assign_actors(lex: Lexicon, ev: Event, iso: str | None,
     claimant = next((m.claimant for m in ev.mentions if m.claimant), None)
     mentioned = []
     for m in ev.mentions:
-        for a in m.actors:
+        # actors named before the trigger (the subject side) come first
+        rel = m.span[0] - m.sent[0]
+        for a in sorted(m.actors, key=lambda a: (a.start > rel, abs(a.start - rel))):
             if a.actor.name not in [x.actor.name for x in mentioned]:
                 mentioned.append(a)
     state = [a.actor.name for a in mentioned if a.actor.kind in ("military", "government")]
@@ -299,6 +301,7 @@ def assign_actors(lex: Lexicon, ev: Event, iso: str | None,
     if lm:
         actor1 = claimant or lm.actor1 or actor1
         actor2 = lm.actor2 or actor2
+        claimed = claimant or (lm.actor1 if self_claim and lm.actor1 else None)
     return actor1 or unknown, assoc1, actor2, assoc2, claimed
 
 
