@@ -64,3 +64,35 @@ def article(text: str, published: str = "2021-05-28", language: str = "fr", doc_
     from veille.article import Article
 
     return Article(text=text, published=date.fromisoformat(published), language=language, doc_id=doc_id)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database of each kind: a SQLite file, and a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "test.db")
+        return
+    yield from _postgres_database()
+
+
+def _postgres_database():
+    import os
+    import uuid
+
+    admin = os.environ.get("VEILLE_TEST_PG")
+    if not admin:
+        if os.environ.get("CI"):
+            pytest.fail("VEILLE_TEST_PG is not set: scripts/services.sh should have started PostgreSQL")
+        pytest.skip("no PostgreSQL server (set VEILLE_TEST_PG, see scripts/services.sh)")
+    import psycopg
+
+    name = "veille_test_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        from sqlalchemy.pool import NullPool  # noqa: F401  (connections are closed by the tests' engines)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,124 @@
+"""Storage on SQLite and on a real PostgreSQL server: concurrency, interruption, Dask."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from veille.cli import ingest_into
+from veille.store import Store
+
+from .conftest import DEV, SHARED
+
+CORPUS = SHARED / "corpus" / "news.jsonl.gz"
+
+
+def snapshot(store):
+    return sorted((e.event_id, tuple(e.doc_ids), e.event_date, e.sub_event_type) for e in store.events())
+
+
+def run_ingest(db, *inputs, wait=True):
+    cmd = [sys.executable, "-m", "veille.cli", "ingest", *map(str, inputs), "--db", db, "--published", "2023-01-01"]
+    if wait:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory):
+    """The dev articles and 200 conflict-heavy corpus articles as one JSON Lines file."""
+    if not CORPUS.exists():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    path = tmp_path_factory.mktemp("feed") / "feed.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        out.write(DEV.read_text(encoding="utf-8"))
+        with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+            n = 0
+            for line in f:
+                d = json.loads(line)
+                if d["source"].startswith("yrf1") or d["source"].startswith("eventdata"):
+                    out.write(json.dumps({"doc_id": d["id"], "text": d["text"], "title": d.get("title"),
+                                          "language": d["language"]}) + "\n")
+                    n += 1
+                    if n >= 200:
+                        break
+    return path
+
+
+def test_backends_schema_and_round_trip(db_url, pipeline, dev_articles):
+    store = Store(db_url)
+    ingest_into(store, pipeline, iter(dev_articles), [])
+    before = snapshot(store)
+    ingest_into(store, pipeline, iter(reversed(dev_articles)), [])
+    assert snapshot(store) == before and store.counts()["articles"] == 5
+    assert Store(db_url).counts() == store.counts()  # re-opening migrates nothing and loses nothing
+
+
+def test_backends_same_events_on_sqlite_and_postgresql(tmp_path, pipeline, dev_articles):
+    urls = [str(tmp_path / "a.db")]
+    gen = None
+    if os.environ.get("VEILLE_TEST_PG"):
+        from .conftest import _postgres_database
+
+        gen = _postgres_database()
+        urls.append(next(gen))
+    snaps = []
+    for url in urls:
+        store = Store(url)
+        ingest_into(store, pipeline, iter(dev_articles), [])
+        snaps.append(snapshot(store))
+        store.engine.dispose()
+    if gen:
+        next(gen, None)
+    assert all(s == snaps[0] for s in snaps)
+
+
+def test_backends_two_concurrent_ingests_lose_and_duplicate_nothing(db_url, feed):
+    Store(db_url).engine.dispose()  # create the schema first
+    a, b = run_ingest(db_url, feed, wait=False), run_ingest(db_url, feed, wait=False)
+    assert a.wait(timeout=900) in (0, 1) and b.wait(timeout=900) in (0, 1), a.stderr.read() + b.stderr.read()
+    store = Store(db_url)
+    n_articles = sum(1 for line in Path(feed).read_text().splitlines() if line.strip())
+    counts = store.counts()
+    assert counts["articles"] == n_articles
+    events = store.events()
+    mention_ids = [f"{d}:{e.event_id}" for e in events for d in e.doc_ids]
+    assert len(set(e.event_id for e in events)) == len(events)
+    assert counts["events"] == len(events) and len(mention_ids) == len(set(mention_ids))
+
+
+def test_backends_killed_ingest_resumes_without_loss_or_duplicates(db_url, feed, tmp_path):
+    proc = run_ingest(db_url, feed, wait=False)
+    store = Store(db_url)
+    deadline = time.time() + 300
+    while store.counts()["articles"] < 40 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    assert proc.poll() is None, "the ingest finished before it could be killed: give it more articles"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = store.counts()["articles"]
+    assert 0 < partial
+    done = run_ingest(db_url, feed)
+    assert done.returncode in (0, 1), done.stderr
+    assert f"{partial} already there" in done.stderr
+    clean = Store(str(tmp_path / "clean.db"))
+    subprocess.run([sys.executable, "-m", "veille.cli", "ingest", str(feed), "--db", str(tmp_path / "clean.db"),
+                    "--published", "2023-01-01"], capture_output=True, timeout=900)
+    assert store.counts() == clean.counts()
+    assert snapshot(store) == snapshot(clean)
+
+
+def test_backends_dask_local_cluster_gives_the_same_events(tmp_path, feed):
+    single, dask = str(tmp_path / "single.db"), str(tmp_path / "dask.db")
+    assert run_ingest(single, DEV).returncode == 0
+    res = subprocess.run([sys.executable, "-m", "veille.cli", "ingest", str(DEV), "--db", dask, "--workers", "2"],
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr
+    assert snapshot(Store(dask)) == snapshot(Store(single))
