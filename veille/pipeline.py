@@ -11,6 +11,7 @@ the same in one process, in batches, or on Dask workers (veille.distributed).
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,6 +84,7 @@ class Pipeline:
         self.extractor = Extractor(self.lex, self.gazetteer)
         self._langs: dict[str, LanguagePipeline] = {}
         self._detector: LanguageDetector | None = None
+        self.timings: Counter[str] = Counter()  # seconds spent per stage, for benchmarks
         self._gate = {lang: [t.regex for t in self.lex.for_lang(self.lex.triggers, lang) if t.code != "TARGET"]
                       for lang in SUPPORTED}
 
@@ -117,24 +119,34 @@ class Pipeline:
         return next(self._batch([article])).records
 
     def _batch(self, batch: list[Article]) -> Iterator[Result]:
+        t0 = time.perf_counter()
         checked: list[Result] = [self._check(a) for a in batch]
+        t1 = time.perf_counter()
         by_lang: dict[str, list[int]] = {}
         for i, r in enumerate(checked):
             if r.failure is None and self._relevant(r.article):
                 by_lang.setdefault(r.article.language or "", []).append(i)
+        t2 = time.perf_counter()
         parsed: dict[int, Parsed] = {}
         for lang, idx in by_lang.items():
             pipe = self.language_pipeline(lang)
             for i, p in zip(idx, pipe.parse_many([checked[i].article.text for i in idx])):
                 parsed[i] = p
+        t3 = time.perf_counter()
+        self.timings["language and checks"] += t1 - t0
+        self.timings["relevance gate"] += t2 - t1
+        self.timings["spaCy (sentences, entities)"] += t3 - t2
+        self.timings["articles past the gate"] += len(parsed)
         for i, r in enumerate(checked):
             if i in parsed:
+                t4 = time.perf_counter()
                 try:
                     r.records = self.extract_parsed(r.article, parsed[i])
                 except Exception as exc:  # one article never stops a batch
                     r.failure = Failure(r.article.source or r.article.doc_id,
                                         f"extraction failed ({type(exc).__name__}: {exc}).",
                                         "Please report it with this article.", r.article.doc_id)
+                self.timings["extraction (rules, places, dates, merging)"] += time.perf_counter() - t4
             yield r
 
     def _check(self, art: Article) -> Result:
@@ -169,12 +181,28 @@ class Pipeline:
         assert pub is not None
         folded = fold(text)
         context = self.gazetteer.context_countries(text, folded)
-        infos = self.extractor.sentence_infos(text, folded, parsed.sentences, lang, self.detector)
+        infos = self.extractor.sentence_infos(text, folded, parsed.sentences, lang, line_language)
         mentions = self.extractor.mentions(art.doc_id, text, folded, lang, pub, infos, context, parsed.entities)
         events = merge(mentions)
         resolve_dates(events, pub)
         fallback = _main_country(self.gazetteer, text, folded, context)
         return build_records(self.lex, self.gazetteer, events, art.doc_id, text, context, fallback)
+
+
+_FUNCTION_WORDS = {
+    "fr": frozenset("le la les des du de et est une un dans pour que qui sur au aux par avec ont été il elle ce cette".split()),
+    "en": frozenset("the and of to in is with for on that at by from was were has have it this an are".split()),
+}
+
+
+def line_language(line: str) -> str | None:
+    """The language of one line by its function words (cheap; lingua is for whole articles)."""
+    tokens = [t.strip(".,;:!?()\"'«»").lower() for t in line.split()]
+    scores = {lang: sum(t in words for t in tokens) for lang, words in _FUNCTION_WORDS.items()}
+    best = max(scores, key=scores.get)
+    if scores[best] < 3 or scores[best] < 2 * min(scores.values()):
+        return None  # too short or mixed: keep the line
+    return best
 
 
 def _main_country(gaz: Gazetteer, text: str, folded: str, context: dict[str, float]) -> str | None:

@@ -20,13 +20,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..article import Article, Failure
-from ..dedup import cluster, consolidate, mention_key
+from ..dedup import consolidate, mention_key, same_event
 from ..errors import StoreError
 from ..records import EventRecord
 from . import schema
 from .schema import articles, events, failures, mentions, runs
 
-WINDOW_DAYS = 40  # mentions this close in time are re-clustered together
 
 
 def normalise_url(url: str) -> str:
@@ -141,34 +140,50 @@ class Store:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242)"))
 
     def _recluster(self, conn: Connection, new: list[EventRecord]) -> None:
-        types = sorted({r.event_type for r in new})
-        lo = min(date.fromisoformat(r.event_date) for r in new) - timedelta(days=WINDOW_DAYS)
-        hi = max(date.fromisoformat(r.event_date) for r in new) + timedelta(days=WINDOW_DAYS)
-        rows = conn.execute(sa.select(mentions.c.mention_id, mentions.c.doc_id, mentions.c.event_id, mentions.c.record)
-                            .where(mentions.c.event_type.in_(types), mentions.c.event_date.between(lo, hi))).all()
-        block = [EventRecord.from_dict(_json(r.record)) for r in rows]
-        old_events = {r.event_id for r in rows if r.event_id}
-        groups = cluster(block)
-        # a mention outside the block may belong to an old event: keep those events whole
-        if old_events:
-            outside = conn.execute(sa.select(mentions.c.record).where(
-                mentions.c.event_id.in_(old_events), ~mentions.c.mention_id.in_([r.mention_id for r in rows]))).all()
-            if outside:
-                groups = cluster(block + [EventRecord.from_dict(_json(r.record)) for r in outside])
-            conn.execute(events.delete().where(events.c.event_id.in_(old_events)))
-        texts = self._evidence_texts(conn, {d for g in groups for r in g for d in r.doc_ids})
-        for g in groups:
-            ev = consolidate(g)
-            for e in ev.evidence:
-                e.text = texts.get(e.doc_id, "")[e.start:e.end]
-            conn.execute(events.insert().values(
-                event_id=ev.event_id, event_date=date.fromisoformat(ev.event_date), event_type=ev.event_type,
-                sub_event_type=ev.sub_event_type, iso=ev.iso, admin1=ev.admin1, location=ev.location,
-                latitude=ev.latitude, longitude=ev.longitude, actor1=ev.actor1, actor2=ev.actor2,
-                fatalities=ev.fatalities or 0, background=ev.background, n_articles=len(ev.doc_ids),
-                record=ev.to_dict(with_text=False)))
-            conn.execute(mentions.update().where(mentions.c.mention_id.in_([mention_key(r) for r in g]))
-                         .values(event_id=ev.event_id))
+        """Each new report joins the stored event it is the same as, or starts one.
+
+        Candidates are stored events of the same type within a month whose
+        consolidated record `same_event` accepts and that this article does not
+        already report; ties go to the nearest date, then the smallest id, so
+        the choice is deterministic. The event is then consolidated again from
+        all its mentions (its id, derived from them, changes with them).
+        """
+        for r in sorted(new, key=mention_key):
+            d = date.fromisoformat(r.event_date)
+            q = sa.select(events.c.event_id, events.c.record).where(
+                events.c.event_type == r.event_type,
+                events.c.event_date.between(d - timedelta(days=31), d + timedelta(days=31)))
+            if r.iso:
+                q = q.where(sa.or_(events.c.iso == r.iso, events.c.iso.is_(None)))
+            best: tuple | None = None
+            for row in conn.execute(q):
+                ev = EventRecord.from_dict(_json(row.record))
+                if r.doc_ids[0] in ev.doc_ids or not same_event(r, ev):
+                    continue
+                rank = (abs((date.fromisoformat(ev.event_date) - d).days), row.event_id)
+                if best is None or rank < best[0]:
+                    best = (rank, row.event_id)
+            members = [r]
+            if best is not None:
+                old_id = best[1]
+                rows = conn.execute(sa.select(mentions.c.record).where(mentions.c.event_id == old_id)).all()
+                members += [EventRecord.from_dict(_json(x.record)) for x in rows]
+                conn.execute(events.delete().where(events.c.event_id == old_id))
+            self._write_event(conn, members)
+
+    def _write_event(self, conn: Connection, members: list[EventRecord]) -> None:
+        ev = consolidate(members)
+        texts = self._evidence_texts(conn, set(ev.doc_ids))
+        for e in ev.evidence:
+            e.text = texts.get(e.doc_id, "")[e.start:e.end]
+        conn.execute(events.insert().values(
+            event_id=ev.event_id, event_date=date.fromisoformat(ev.event_date), event_type=ev.event_type,
+            sub_event_type=ev.sub_event_type, iso=ev.iso, admin1=ev.admin1, location=ev.location,
+            latitude=ev.latitude, longitude=ev.longitude, actor1=ev.actor1, actor2=ev.actor2,
+            fatalities=ev.fatalities or 0, background=ev.background, n_articles=len(ev.doc_ids),
+            record=ev.to_dict(with_text=False)))
+        conn.execute(mentions.update().where(mentions.c.mention_id.in_([mention_key(m) for m in members]))
+                     .values(event_id=ev.event_id))
 
     @staticmethod
     def _evidence_texts(conn: Connection, doc_ids: set[str]) -> dict[str, str]:
