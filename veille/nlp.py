@@ -79,20 +79,31 @@ class LanguagePipeline:
             raise ModelError(f"The spaCy pipeline {model!r} is not installed. Install it with "
                              f"`pip install {model.replace('_', '-')}` or choose another with --model.")
 
-    def parse_many(self, texts: list[str], batch_size: int = 64) -> list[Parsed]:
-        """Parse several article texts; paragraphs are the units given to spaCy."""
+    def parse_many(self, texts: list[str], batch_size: int = 64, select=None) -> list[Parsed]:
+        """Parse several article texts; paragraphs are the units given to spaCy.
+
+        `select(text, start, end)` says which paragraphs need the statistical
+        pipeline; the others get rule-based sentences (they hold no trigger word,
+        so no event, and parsing them would only cost time).
+        """
         units: list[tuple[int, int, int]] = []  # (text index, start, end)
-        for i, t in enumerate(texts):
-            units.extend((i, s, e) for s, e in paragraphs(t))
         out = [Parsed() for _ in texts]
-        if self.nlp is None:
-            for i, s, e in units:
-                out[i].sentences.extend(rule_sentences(texts[i], s, e))
+        for i, t in enumerate(texts):
+            for s, e in paragraphs(t):
+                if self.nlp is None or (select is not None and not select(t, s, e)):
+                    out[i].sentences.extend(rule_sentences(t, s, e))
+                else:
+                    units.append((i, s, e))
+        if self.nlp is None or not units:
+            for p in out:
+                p.sentences.sort()
             return out
         docs = self.nlp.pipe((texts[i][s:e] for i, s, e in units), batch_size=batch_size)
         for (i, s, _e), doc in zip(units, docs):
             out[i].sentences.extend(_doc_sentences(doc, s))
             out[i].entities.extend((s + ent.start_char, s + ent.end_char, ent.label_) for ent in doc.ents)
+        for p in out:
+            p.sentences.sort()
         return out
 
 

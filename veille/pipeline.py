@@ -130,7 +130,8 @@ class Pipeline:
         parsed: dict[int, Parsed] = {}
         for lang, idx in by_lang.items():
             pipe = self.language_pipeline(lang)
-            for i, p in zip(idx, pipe.parse_many([checked[i].article.text for i in idx])):
+            select = self._candidate_paragraph(lang)
+            for i, p in zip(idx, pipe.parse_many([checked[i].article.text for i in idx], select=select)):
                 parsed[i] = p
         t3 = time.perf_counter()
         self.timings["language and checks"] += t1 - t0
@@ -175,6 +176,16 @@ class Pipeline:
         f = fold(art.text)
         return any(p.search(f) for p in self._gate.get(art.language or "", ())) or any(
             lm.groups[0].search(f) for lm in self.extractor.landmarks)
+
+    def _candidate_paragraph(self, lang: str):
+        """A paragraph goes to spaCy only if a trigger word or a landmark could make an event there."""
+        patterns = self._gate.get(lang, ())
+        landmarks = [lm.groups[0] for lm in self.extractor.landmarks]
+
+        def select(text: str, start: int, end: int) -> bool:
+            f = fold(text[start:end])
+            return any(p.search(f) for p in patterns) or any(g.search(f) for g in landmarks)
+        return select
 
     def extract_parsed(self, art: Article, parsed: Parsed) -> list[EventRecord]:
         text, lang, pub = art.text, art.language or "fr", art.published
