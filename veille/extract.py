@@ -114,6 +114,7 @@ class Extractor:
         self.gaz = gazetteer
         self.dates = DateFinder(lex.calendar)
         self.landmarks = load_landmarks()
+        self._screens: dict[str, re.Pattern[str]] = {}
 
     # -- sentences -------------------------------------------------------------
     def sentence_infos(self, text: str, folded: str, sentences: list[tuple[int, int]], lang: str,
@@ -143,7 +144,8 @@ class Extractor:
     # -- mentions --------------------------------------------------------------
     def mentions(self, doc_id: str, text: str, folded: str, lang: str, published: date,
                  infos: list[SentenceInfo], context: dict[str, float],
-                 entities: list[tuple[int, int, str]]) -> list[Mention]:
+                 entities: list[tuple[int, int, str]]) -> tuple[list[Mention], list[PlaceMention]]:
+        """The article's event mentions, and all its place mentions."""
         places = self.gaz.find(text, folded, context, entities)
         actors = find_actors(self.lex, folded)
         out: list[Mention] = []
@@ -159,7 +161,16 @@ class Extractor:
             out.extend(self._sentence(doc_id, folded, s, e, info.para, lang, published, sent_places,
                                       dates, context_dates, actor_spans))
             para_dates.setdefault(info.para, []).extend(d for d in dates if d.date)
-        return out
+        return out, places
+
+    def _screen(self, lang: str) -> re.Pattern[str]:
+        """One pattern that matches wherever any trigger, weapon or landmark could: a cheap first look."""
+        if lang not in self._screens:
+            parts = [t.regex.pattern for t in self.lex.for_lang(self.lex.triggers, lang) if t.code not in ("TARGET", "TOPIC")]
+            parts += [w.regex.pattern for w in self.lex.for_lang(self.lex.weapons, lang)]
+            parts += [lm.groups[0].pattern for lm in self.landmarks]
+            self._screens[lang] = re.compile("|".join(f"(?:{p})" for p in parts))
+        return self._screens[lang]
 
     def _hits(self, f: str, lang: str) -> list[Hit]:
         hits = [Hit(m.start(), m.end(), t.code, t.weight)
@@ -177,6 +188,8 @@ class Extractor:
                   published: date, sent_places: list[PlaceMention], dates: list[DateRef],
                   context_dates: list[DateRef], actor_spans: list[tuple[int, int]]) -> list[Mention]:
         f = folded[s:e]
+        if not self._screen(lang).search(f):
+            return []
         hits = self._hits(f, lang)
         landmark_mentions = self._landmarks(doc_id, f, s, e, para, published, dates, context_dates)
         if landmark_mentions:
@@ -198,7 +211,8 @@ class Extractor:
         bonus = 0.3 if self_claim else 0.0
         if any(p.search(f) for p in self.lex.cue(lang, "claim")):
             bonus += 0.5
-        if casualties(f, lang) != (None, None):
+        counted = casualties(f, lang)
+        if counted != (None, None):
             bonus += 0.5
         mentions: list[Mention] = []
         for cl in clusters:
@@ -220,7 +234,7 @@ class Extractor:
             mentions = self._absorb(landmark_mentions, mentions)
         if not mentions:
             return []
-        self._arguments(mentions, f, s, lang, sent_places, self_claim, dates, actor_spans)
+        self._arguments(mentions, f, s, lang, sent_places, self_claim, dates, actor_spans, counted)
         for m in mentions:
             m.join_only = not m.landmark and not _supported(m, bool(actor_spans))
         return mentions
@@ -335,7 +349,7 @@ class Extractor:
 
     def _arguments(self, mentions: list[Mention], f: str, offset: int, lang: str,
                    sent_places: list[PlaceMention], self_claim: bool, dates: list[DateRef],
-                   actor_spans: list[tuple[int, int]]) -> None:
+                   actor_spans: list[tuple[int, int]], counted: tuple[int | None, int | None]) -> None:
         receivers = [m for m in mentions if not m.landmark] or mentions
         for d in dates:
             if d.kind == "anchor":  # it dates the event named right after it
@@ -359,7 +373,7 @@ class Extractor:
             by_cluster.setdefault(id(m), []).append(p)
         actors = find_actors(self.lex, f)
         sources = [name for _, name in find_sources(self.lex, f)]
-        killed, injured = casualties(f, lang)
+        killed, injured = counted
         claim = [m.start() for p in self.lex.cue(lang, "claim") for m in p.finditer(f)]
         plup = any(p.search(f) for p in self.lex.cue(lang, "pluperfect"))
         announce = any(p.search(f) for p in self.lex.cue(lang, "announce"))

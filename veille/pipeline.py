@@ -193,10 +193,10 @@ class Pipeline:
         folded = fold(text)
         context = self.gazetteer.context_countries(text, folded)
         infos = self.extractor.sentence_infos(text, folded, parsed.sentences, lang, line_language)
-        mentions = self.extractor.mentions(art.doc_id, text, folded, lang, pub, infos, context, parsed.entities)
+        mentions, places = self.extractor.mentions(art.doc_id, text, folded, lang, pub, infos, context, parsed.entities)
         events = merge(mentions)
         resolve_dates(events, pub)
-        fallback = _main_country(self.gazetteer, text, folded, context)
+        fallback = _main_country(places, context)
         return build_records(self.lex, self.gazetteer, events, art.doc_id, text, context, fallback)
 
 
@@ -216,10 +216,10 @@ def line_language(line: str) -> str | None:
     return best
 
 
-def _main_country(gaz: Gazetteer, text: str, folded: str, context: dict[str, float]) -> str | None:
+def _main_country(places, context: dict[str, float]) -> str | None:
     """The country an article is mostly about: named countries and places first."""
     counts: Counter[str] = Counter()
-    for pm in gaz.find(text, folded, context):
+    for pm in places:
         if pm.chosen and pm.chosen.kind != "seat":
             counts[pm.chosen.iso] += 1
     if counts:

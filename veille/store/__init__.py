@@ -172,10 +172,7 @@ class Store:
             self._write_event(conn, members)
 
     def _write_event(self, conn: Connection, members: list[EventRecord]) -> None:
-        ev = consolidate(members)
-        texts = self._evidence_texts(conn, set(ev.doc_ids))
-        for e in ev.evidence:
-            e.text = texts.get(e.doc_id, "")[e.start:e.end]
+        ev = consolidate(members)  # evidence is stored as offsets; texts are joined when read
         conn.execute(events.insert().values(
             event_id=ev.event_id, event_date=date.fromisoformat(ev.event_date), event_type=ev.event_type,
             sub_event_type=ev.sub_event_type, iso=ev.iso, admin1=ev.admin1, location=ev.location,
@@ -184,13 +181,6 @@ class Store:
             record=ev.to_dict(with_text=False)))
         conn.execute(mentions.update().where(mentions.c.mention_id.in_([mention_key(m) for m in members]))
                      .values(event_id=ev.event_id))
-
-    @staticmethod
-    def _evidence_texts(conn: Connection, doc_ids: set[str]) -> dict[str, str]:
-        if not doc_ids:
-            return {}
-        return {r.doc_id: r.text for r in conn.execute(
-            sa.select(articles.c.doc_id, articles.c.text).where(articles.c.doc_id.in_(sorted(doc_ids))))}
 
     # -- reading ---------------------------------------------------------------------
     def events(self, flt: EventFilter | None = None) -> list[EventRecord]:
