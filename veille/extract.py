@@ -145,8 +145,10 @@ class Extractor:
     def mentions(self, doc_id: str, text: str, folded: str, lang: str, published: date,
                  infos: list[SentenceInfo], context: dict[str, float],
                  entities: list[tuple[int, int, str]]) -> tuple[list[Mention], list[PlaceMention]]:
-        """The article's event mentions, and all its place mentions."""
-        places = self.gaz.find(text, folded, context, entities)
+        """The article's event mentions, and the place mentions of the sentences that may hold one."""
+        screen = self.screen(lang)
+        candidates = [(i.start, i.end) for i in infos if not i.skipped and screen.search(folded, i.start, i.end)]
+        places = self.gaz.find(text, folded, context, entities, candidates)
         actors = find_actors(self.lex, folded)
         out: list[Mention] = []
         para_dates: dict[int, list[DateRef]] = {}
@@ -163,7 +165,7 @@ class Extractor:
             para_dates.setdefault(info.para, []).extend(d for d in dates if d.date)
         return out, places
 
-    def _screen(self, lang: str) -> re.Pattern[str]:
+    def screen(self, lang: str) -> re.Pattern[str]:
         """One pattern that matches wherever any trigger, weapon or landmark could: a cheap first look."""
         if lang not in self._screens:
             parts = [t.regex.pattern for t in self.lex.for_lang(self.lex.triggers, lang) if t.code not in ("TARGET", "TOPIC")]
@@ -188,7 +190,7 @@ class Extractor:
                   published: date, sent_places: list[PlaceMention], dates: list[DateRef],
                   context_dates: list[DateRef], actor_spans: list[tuple[int, int]]) -> list[Mention]:
         f = folded[s:e]
-        if not self._screen(lang).search(f):
+        if not self.screen(lang).search(f):
             return []
         hits = self._hits(f, lang)
         landmark_mentions = self._landmarks(doc_id, f, s, e, para, published, dates, context_dates)

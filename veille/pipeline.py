@@ -85,8 +85,6 @@ class Pipeline:
         self._langs: dict[str, LanguagePipeline] = {}
         self._detector: LanguageDetector | None = None
         self.timings: Counter[str] = Counter()  # seconds spent per stage, for benchmarks
-        self._gate = {lang: [t.regex for t in self.lex.for_lang(self.lex.triggers, lang) if t.code != "TARGET"]
-                      for lang in SUPPORTED}
 
     def language_pipeline(self, lang: str) -> LanguagePipeline:
         if lang not in self._langs:
@@ -173,18 +171,14 @@ class Pipeline:
         """Cheap gate: an article with no trigger word at all holds no event."""
         if not self.options.relevance_gate:
             return True
-        f = fold(art.text)
-        return any(p.search(f) for p in self._gate.get(art.language or "", ())) or any(
-            lm.groups[0].search(f) for lm in self.extractor.landmarks)
+        return bool(self.extractor.screen(art.language or "fr").search(fold(art.text)))
 
     def _candidate_paragraph(self, lang: str):
         """A paragraph goes to spaCy only if a trigger word or a landmark could make an event there."""
-        patterns = self._gate.get(lang, ())
-        landmarks = [lm.groups[0] for lm in self.extractor.landmarks]
+        screen = self.extractor.screen(lang)
 
         def select(text: str, start: int, end: int) -> bool:
-            f = fold(text[start:end])
-            return any(p.search(f) for p in patterns) or any(g.search(f) for g in landmarks)
+            return bool(screen.search(fold(text[start:end])))
         return select
 
     def extract_parsed(self, art: Article, parsed: Parsed) -> list[EventRecord]:

@@ -248,15 +248,26 @@ class Gazetteer:
 
     # -- mentions ------------------------------------------------------------
     def find(self, text: str, folded: str, context: dict[str, float],
-             entities: list[tuple[int, int, str]] | None = None) -> list[PlaceMention]:
-        """Place mentions in `text` (with `folded` its fold), resolved with `context`."""
+             entities: list[tuple[int, int, str]] | None = None,
+             spans: list[tuple[int, int]] | None = None) -> list[PlaceMention]:
+        """Place mentions in `text` (with `folded` its fold), resolved with `context`.
+
+        `spans` limits the search to those ranges (the sentences that may hold an event).
+        """
+        out: list[PlaceMention] = []
+        for s, e in spans if spans is not None else [(0, len(text))]:
+            out.extend(self._find(text, folded, context, entities, s, e))
+        return out
+
+    def _find(self, text: str, folded: str, context: dict[str, float],
+              entities: list[tuple[int, int, str]] | None, lo: int, hi: int) -> list[PlaceMention]:
         out: list[PlaceMention] = []
         taken: list[tuple[int, int]] = []
 
         def free(s: int, e: int) -> bool:
             return not any(s < b and a < e for a, b in taken)
 
-        for m in self.curated_regex.finditer(folded):
+        for m in self.curated_regex.finditer(folded, lo, hi):
             cands = [p for p in self.curated[m.group(0)]
                      if not p.context or any(context.get(c, 0) > 0 for c in p.context)]
             if cands:
@@ -264,7 +275,7 @@ class Gazetteer:
                 taken.append(m.span())
         ent_kinds = {(s, e): lab for s, e, lab in entities or ()}
         non_place = [(s, e) for s, e, lab in entities or () if lab in ("PER", "PERSON", "ORG", "NORP")]
-        for m in _CAPS.finditer(text):
+        for m in _CAPS.finditer(text, lo, hi):
             s, e = m.span()
             if not free(s, e):
                 continue
