@@ -25,7 +25,7 @@ import spacy
 
 from veille.article import Article
 from veille.cli import ingest_into
-from veille.pipeline import Pipeline
+from veille.pipeline import Options, Pipeline
 from veille.readers import Defaults, article_from_json
 from veille.store import Store
 
@@ -136,10 +136,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="only the first N corpus articles")
     ap.add_argument("--repeat-dev", type=int, default=60, help="copies of the dev articles in the conflict set")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    ap.add_argument("--processes", type=int, default=1, help="spaCy processes for veille (bare spaCy uses 1)")
     args = ap.parse_args()
 
     t = time.perf_counter()
-    pipe = Pipeline()
+    pipe = Pipeline(Options(n_process=args.processes))
     for lang in ("fr", "en"):
         pipe.language_pipeline(lang)
     print(f"loading pipelines and gazetteer: {time.perf_counter() - t:.1f} s", file=sys.stderr)
@@ -151,7 +152,8 @@ def main() -> None:
         results = [report("conflict", conflict, pipe, Path(tmp)), report("mixed", mixed, pipe, Path(tmp))]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (max RSS): {peak:.0f} MB", file=sys.stderr)
-    doc = {"results": results, "peak_rss_mb": round(peak), "python": sys.version.split()[0],
+    doc = {"results": results, "peak_rss_mb": round(peak), "veille_spacy_processes": args.processes,
+           "python": sys.version.split()[0],
            "spacy": spacy.__version__, "pipelines": {k: v.model_name for k, v in pipe._langs.items()}}
     if args.json:
         args.json.write_text(json.dumps(doc, indent=2))

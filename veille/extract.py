@@ -122,23 +122,23 @@ class Extractor:
         skip = self.lex.cue(lang, "skip_line")
         caption = self.lex.cue(lang, "caption")
         infos: list[SentenceInfo] = []
-        para, last_nl = 0, -1
+        para, last_nl, why = 0, -1, None
         for s, e in sentences:
             nl = text.rfind("\n", 0, s)
-            if nl != last_nl:
+            if nl != last_nl:  # a new line: judge it once
                 para += 1
                 last_nl = nl
-            line_start = nl + 1
-            line_end = text.find("\n", e)
-            line = folded[line_start:line_end if line_end >= 0 else len(text)]
-            info = SentenceInfo(s, e, para)
-            if any(p.search(line) for p in skip):
-                info.skipped = "related link or page furniture"
-            elif any(p.search(line) for p in caption):
-                info.skipped = "photo caption or credit"
-            elif line_lang is not None and len(line.split()) >= 6 and line_lang(text[line_start:line_end if line_end >= 0 else len(text)]) not in (None, lang):
-                info.skipped = "line in another language (caption or quote)"
-            infos.append(info)
+                end = text.find("\n", e)
+                end = end if end >= 0 else len(text)
+                line = folded[nl + 1:end]
+                why = None
+                if any(p.search(line) for p in skip):
+                    why = "related link or page furniture"
+                elif any(p.search(line) for p in caption):
+                    why = "photo caption or credit"
+                elif line_lang is not None and len(line.split()) >= 6 and line_lang(text[nl + 1:end]) not in (None, lang):
+                    why = "line in another language (caption or quote)"
+            infos.append(SentenceInfo(s, e, para, why))
         return infos
 
     # -- mentions --------------------------------------------------------------
@@ -152,8 +152,9 @@ class Extractor:
         actors = find_actors(self.lex, folded)
         out: list[Mention] = []
         para_dates: dict[int, list[DateRef]] = {}
+        screened = set(candidates)
         for info in infos:
-            if info.skipped:
+            if info.skipped or (info.start, info.end) not in screened:
                 continue
             s, e = info.start, info.end
             sent_places = [p for p in places if s <= p.start and p.end <= e and p.chosen]
@@ -190,8 +191,6 @@ class Extractor:
                   published: date, sent_places: list[PlaceMention], dates: list[DateRef],
                   context_dates: list[DateRef], actor_spans: list[tuple[int, int]]) -> list[Mention]:
         f = folded[s:e]
-        if not self.screen(lang).search(f):
-            return []
         hits = self._hits(f, lang)
         landmark_mentions = self._landmarks(doc_id, f, s, e, para, published, dates, context_dates)
         if landmark_mentions:

@@ -79,7 +79,7 @@ class LanguagePipeline:
             raise ModelError(f"The spaCy pipeline {model!r} is not installed. Install it with "
                              f"`pip install {model.replace('_', '-')}` or choose another with --model.")
 
-    def parse_many(self, texts: list[str], batch_size: int = 64, select=None) -> list[Parsed]:
+    def parse_many(self, texts: list[str], batch_size: int = 64, select=None, n_process: int = 1) -> list[Parsed]:
         """Parse several article texts; paragraphs are the units given to spaCy.
 
         `select(text, start, end)` says which paragraphs need the statistical
@@ -98,7 +98,9 @@ class LanguagePipeline:
             for p in out:
                 p.sentences.sort()
             return out
-        docs = self.nlp.pipe((texts[i][s:e] for i, s, e in units), batch_size=batch_size)
+        # several processes pay only on large batches (forking costs about a second)
+        procs = n_process if len(units) >= 300 else 1
+        docs = self.nlp.pipe((texts[i][s:e] for i, s, e in units), batch_size=batch_size, n_process=procs)
         for (i, s, _e), doc in zip(units, docs):
             out[i].sentences.extend(_doc_sentences(doc, s))
             out[i].entities.extend((s + ent.start_char, s + ent.end_char, ent.label_) for ent in doc.ents)

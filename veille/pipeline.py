@@ -44,6 +44,7 @@ class Options:
     use_models: bool = True  # False: rules only (no spaCy), for every language
     batch_size: int = 32
     relevance_gate: bool = True
+    n_process: int = 1  # spaCy processes; 2 pays on a 2-core machine for long runs
 
     def __post_init__(self) -> None:
         for lang in self.models:
@@ -51,6 +52,10 @@ class Options:
                 raise ValueError(f"no pipeline for language {lang!r}; supported: {', '.join(SUPPORTED)}")
         if self.batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if self.n_process < 1:
+            raise ValueError("n_process must be at least 1")
+        if self.n_process > 1:
+            self.batch_size = max(self.batch_size, 128)  # large batches, or forking costs more than it gains
 
 
 @dataclass
@@ -129,7 +134,8 @@ class Pipeline:
         for lang, idx in by_lang.items():
             pipe = self.language_pipeline(lang)
             select = self._candidate_paragraph(lang)
-            for i, p in zip(idx, pipe.parse_many([checked[i].article.text for i in idx], select=select)):
+            texts = [checked[i].article.text for i in idx]
+            for i, p in zip(idx, pipe.parse_many(texts, select=select, n_process=self.options.n_process)):
                 parsed[i] = p
         t3 = time.perf_counter()
         self.timings["language and checks"] += t1 - t0
