@@ -141,3 +141,34 @@ def test_readers_never_crash_on_arbitrary_bytes(tmp_path_factory, data):
     path.write_bytes(data)
     for item in read_inputs([str(path)]):
         assert isinstance(item, (Article, Failure))
+
+
+def test_readers_unreadable_entry_in_directory_is_reported_even_for_root(tmp_path):
+    (tmp_path / "ok.txt").write_text("T\n\n" + GOOD, encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted-target.txt")  # a dangling link cannot be read
+    arts, fails = read(tmp_path, ".")
+    assert len(arts) == 1 and len(fails) == 1 and "gone.txt" in fails[0].source
+
+
+@pytest.mark.parametrize("published, ok", [("2021-05-28", True), ("1850-01-01", False), ("2999-01-01", False)])
+def test_pipeline_refuses_implausible_publication_dates(pipeline, published, ok):
+    art = Article(text=GOOD, published=date.fromisoformat(published), language="fr")
+    res = next(pipeline.run([art]))
+    assert (res.failure is None) == ok
+    if not ok:
+        assert "not plausible" in res.failure.problem
+
+
+def test_pipeline_reports_unsupported_language_and_goes_on(pipeline):
+    german = Article(text="Raketen haben am Montag den Luftwaffenstützpunkt im Westen des Irak getroffen, "
+                          "teilten irakische Sicherheitskreise mit. Niemand wurde verletzt.",
+                     published=date(2021, 5, 28))
+    french = Article(text=GOOD, published=date(2021, 5, 28))
+    results = list(pipeline.run([german, french]))
+    assert "language de is not supported" in results[0].failure.problem
+    assert results[1].failure is None and results[1].records
+
+
+def test_pipeline_empty_text_is_a_failure_not_a_crash(pipeline):
+    res = next(pipeline.run([Article(text="   \n ", published=date(2021, 5, 28), language="fr")]))
+    assert res.failure and "no text" in res.failure.problem
