@@ -269,6 +269,8 @@ class Extractor:
             score += topic
         if score < 1.0:
             return None, weapon
+        if "INTERCEPT" in spec and weapon in ("drone", "missile", "rocket", "mortar", "artillery"):
+            return "INTERCEPT", weapon  # "two drones were shot down": the interception is the event
         strong = [c for c in STRONG_ORDER if spec.get(c, 0) >= 1.0]
         if strong:
             code = strong[0]

@@ -297,7 +297,7 @@ class Gazetteer:
         for i in range(len(words)):
             for j in range(len(words), i, -1):
                 ss, ee = s + words[i].start(), s + words[j - 1].end()
-                phrase = text[ss:ee].strip(".,;:'’\"")
+                phrase = re.sub(r"['’]s$", "", text[ss:ee].strip(".,;:'’\""))  # Baghdad's
                 k = key(phrase)
                 if not k or k in _STOP or len(k) < 3:
                     continue
