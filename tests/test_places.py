@@ -172,3 +172,17 @@ def test_places_embassy_alias_needs_the_country_context(gazetteer):
 def test_places_does_not_take_people_for_towns(gazetteer):
     names = {p.text for p in resolve(gazetteer, "Joe Biden et Miller ont parlé avec Kirby aux États-Unis.")}
     assert not names & {"Biden", "Miller", "Kirby"}
+
+
+@pytest.mark.parametrize("sentence, context, iso", [
+    ("In Paris, protesters marched on Saturday.", {"US": 5}, "FR"),  # not Paris, Texas
+    ("Rockets fell on Bagdad overnight.", {"US": 5, "IQ": 1}, "IQ"),  # not Bagdad, Florida
+])
+def test_places_a_world_city_beats_a_small_namesake_in_context(gazetteer, sentence, context, iso):
+    found = resolve(gazetteer, sentence, context)
+    assert found and found[0].chosen.iso == iso
+
+
+def test_places_country_names_need_their_real_spelling(gazetteer):
+    assert not resolve(gazetteer, "Mayor Libby Schaaf warned residents.", {"US": 3, "LY": 1})
+    assert not [p for p in resolve(gazetteer, "In August, the council met.", {"US": 3})]

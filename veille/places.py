@@ -24,9 +24,9 @@ from pathlib import Path
 
 from .geo import countries
 from .lexicon import DATA, alias_regex, read_rows
-from .text import fold, key
+from .text import fold, key, words
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 SPECIFICITY = {"base": 6, "airport": 6, "embassy": 6, "district": 5, "town": 4, "city": 4,
                "seat": 4, "province": 2, "region": 2, "country": 1}
 GEO_PRECISION = {"province": 3, "region": 3, "country": 3}
@@ -70,6 +70,7 @@ class GazetteerIndex:
     admin1: dict[str, list[Place]] = field(default_factory=dict)
     countries: dict[str, Place] = field(default_factory=dict)
     country_by_iso: dict[str, Place] = field(default_factory=dict)
+    country_names: dict[str, Place] = field(default_factory=dict)  # every spelling, as written
     admin1_names: dict[str, str] = field(default_factory=dict)  # "IQ.07" -> "Baghdad"
 
 
@@ -165,10 +166,12 @@ def build_index() -> GazetteerIndex:
         for n in {name, info["name"], fr.territories.get(iso, ""), iso3 := info.get("iso3", "")}:
             if n and n != iso3 and key(n):
                 idx.countries[key(n)] = place
+                idx.country_names[n] = place
     us = idx.country_by_iso.get("US")
     if us:
         for n in ("USA", "Etats-Unis", "Etats Unis", "Amerique", "America", "United States of America", "U.S.A."):
             idx.countries[key(n)] = us
+            idx.country_names[n] = us
     return idx
 
 
@@ -207,8 +210,16 @@ _STOP = {key(w) for w in (
     "vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday selon according "
     "source sources photo tv bref pourtant ensuite comme depuis alors apres avant lors plus moins tout "
     "partager article president general commandant ministre secretaire porte parole resistance armee "
-    "forces etat etats occident ouest est nord sud centre hier mars mai juin aout").split()}
+    "forces etat etats occident ouest est nord sud centre hier mars mai juin aout janvier fevrier avril juillet "
+    "septembre octobre novembre decembre january february march april may june july august september october "
+    "november december christmas noel").split()}
 _LOCATIVE = re.compile(r"(?:\b(?:a|au|aux|dans|pres de|pres d'|vers|sur|de|d'|du|in|near|at|to|from|outside|into)\s*(?:la |le |l')?)$")
+
+
+def _same_word(phrase: str, country: Place, index: GazetteerIndex) -> bool:
+    """Country names match on their folded spelling, not the lossy key ("Libby" is not Libya)."""
+    w = re.sub(r"^(?:l|d|le|la|les|the|du|des) ", "", words(phrase))
+    return any(words(n) == w for n, p in index.country_names.items() if p.iso == country.iso) or len(w) <= 3
 
 
 class Gazetteer:
@@ -303,8 +314,9 @@ class Gazetteer:
                     continue
                 if any(ss < b and a < ee for a, b in non_place) and (ss, ee) not in ent_kinds:
                     continue
-                if k in self.index.countries:
-                    return PlaceMention(ss, ee, phrase, [self.index.countries[k]])
+                country = self.index.countries.get(k)
+                if country is not None and _same_word(phrase, country, self.index):
+                    return PlaceMention(ss, ee, phrase, [country])
                 cands = list(self.index.admin1.get(k, []))
                 cities = self.index.cities.get(k, [])
                 if cities:
@@ -331,7 +343,11 @@ class Gazetteer:
         def score(p: Place) -> float:
             return (10.0 * min(context.get(p.iso, 0), 5) + math.log10(p.population + 10)
                     + (3 if p.kind in ("province", "country") else 0) + (20 if p.curated else 0))
-        return max(cands, key=score)
+        best = max(cands, key=score)
+        biggest = max(cands, key=lambda p: p.population)
+        if not best.curated and biggest.population >= 1_000_000 and biggest.population >= 50 * (best.population + 1):
+            return biggest  # "Paris" is Paris, France, even in an article about Texas
+        return best
 
     def country(self, iso: str) -> Place | None:
         return self.index.country_by_iso.get(iso)
