@@ -71,3 +71,10 @@ def test_extract_claim_and_interception_count(pipeline):
     r = pipeline.extract(article(text, "2021-05-28", "fr"))[0]
     assert (r.sub_event_type, r.claimed_by, r.actor1, r.intercepted, r.munitions) == (
         "Air/drone strike", "Saraya Awliya al-Dam", "Saraya Awliya al-Dam", 0, 3)
+
+
+def test_extract_casualty_sentence_joins_the_strike_it_refers_to(pipeline):
+    text = ("US warplanes carried out air strikes on Sunday against militia facilities near Abu Kamal, Syria, "
+            "the Pentagon said. A war monitor said at least five fighters were killed in the strikes.")
+    records = pipeline.extract(article(text, "2021-06-28", "en"))
+    assert [(r.sub_event_type, r.fatalities, len(r.evidence)) for r in records] == [("Air/drone strike", 5, 2)]
