@@ -93,6 +93,5 @@ def _postgres_database():
     try:
         yield f"{base}/{name}"
     finally:
-        from sqlalchemy.pool import NullPool  # noqa: F401  (connections are closed by the tests' engines)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -10,7 +10,6 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from veille.api import create_app, highlight
-from veille.article import Article
 from veille.cli import ingest_into
 from veille.store import Store
 

@@ -6,11 +6,8 @@ reported on stderr and, for `ingest`, recorded: `veille failures`);
 """
 from __future__ import annotations
 
-import json
 import sys
-from datetime import date
 from importlib import resources
-from pathlib import Path
 from typing import Iterator
 
 import click

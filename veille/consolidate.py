@@ -174,7 +174,7 @@ def resolve_dates(events: list[Event], published: date) -> None:
             ev.date_note = "no date in its sentences: the date of the past event told just before it"
         else:
             ev.date, ev.precision = published - timedelta(days=1), 2
-            ev.background = any(m.pluperfect for m in ev.mentions) and False
+            ev.background = False
             ev.date_note = "no date in the text: within the days before publication"
         if ev.date and ev.date > published + timedelta(days=1):
             ev.date, ev.precision = published, 2
@@ -186,7 +186,8 @@ def _resolve_anchors(events: list[Event], published: date) -> None:
     """"Deux jours après l'assassinat, le parlement a voté": the killing is dated from the vote."""
     for ev in events:
         anchored = next((m for m in ev.mentions if m.anchor), None)
-        if anchored is None or any(m.landmark for m in ev.mentions) or (ev.precision == 1 and "landmark" not in ev.date_note and "'" in ev.date_note and ev.precision < 3):
+        own_day = ev.precision == 1 and ev.date_note.startswith("'")  # its own text names the day
+        if anchored is None or own_day or any(m.landmark for m in ev.mentions):
             continue
         other = next((o for o in events if o is not ev and o.date and o.precision == 1
                       and any(x.sent == anchored.sent for x in o.mentions)), None)
@@ -390,8 +391,6 @@ def _record(lex: Lexicon, gaz: Gazetteer, ev: Event, doc_id: str, text: str, con
     armed = tax.event_type in ("Explosions/Remote violence", "Battles") or ev.code == "INTERCEPT"
     weapons = [m.weapon for m in ev.mentions if m.weapon and m.weapon != "explosive" and armed]
     weapon = weapons[0] if weapons else ("IED" if ev.code == "IED" and any(m.weapon == "explosive" for m in ev.mentions) else None)
-    if ev.code in ("SHELL",) and weapon is None:
-        weapon = None
     muni = Counter(m.munitions for m in ev.mentions if m.munitions is not None)
     munitions = max(muni.items(), key=lambda kv: (kv[1], kv[0]))[0] if muni else None
     if ev.mentions[0].count > 1 or not armed:

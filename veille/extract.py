@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from .arguments import ActorMention, casualties, count_before, find_actors, find_sources
 from .dates import DateFinder, DateRef
-from .lexicon import DATA, Lexicon, read_rows
+from .lexicon import Lexicon, read_rows
 from .places import Gazetteer, PlaceMention
 
 GAP = 70  # characters between triggers of one cluster
@@ -518,5 +518,3 @@ def _compatible(ref: DateRef, d: date) -> bool:
         return abs((ref.date - d).days) <= 7
     return abs((ref.date - d).days) <= 1
 
-
-__all__ = ["Extractor", "Mention", "Landmark", "DATA", "timedelta"]

@@ -19,7 +19,6 @@ import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from .geo import countries
@@ -236,8 +235,8 @@ class Gazetteer:
                     self.curated[fold(a)].append(place)
         self.curated_regex = re.compile(alias_regex(list(self.curated)))
         self.demonyms: dict[str, str] = {}
-        for _, (iso, words) in read_rows("demonyms.tsv", 2):
-            for w in words.split("|"):
+        for _, (iso, spellings) in read_rows("demonyms.tsv", 2):
+            for w in spellings.split("|"):
                 self.demonyms[w] = iso
         self.demonym_regex = re.compile(alias_regex(list(self.demonyms)))
 

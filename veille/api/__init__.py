@@ -13,7 +13,6 @@ built from escaped segments, never from raw HTML.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -205,4 +204,4 @@ def timeline(events: list[dict]) -> dict:
     return {"bars": bars, "max": top, "width": width * len(keys)}
 
 
-__all__ = ["create_app", "highlight", "error_body", "asdict"]
+__all__ = ["create_app", "highlight", "error_body"]
