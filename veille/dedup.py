@@ -98,12 +98,12 @@ def cluster(records: list[EventRecord]) -> list[list[EventRecord]]:
 def consolidate(group: list[EventRecord]) -> EventRecord:
     """One record for a cluster of per-article records."""
     if len(group) == 1:
-        r = EventRecord.from_dict(group[0].to_dict(with_text=True))
+        r = group[0].copy()
         r.event_id = event_id(group)
         return r
     best_date = min(group, key=lambda r: (r.time_precision, -len(r.evidence), r.event_date))
     best_place = min(group, key=lambda r: (r.geo_precision or 3, r.location is None, mention_key(r)))
-    base = EventRecord.from_dict(best_place.to_dict(with_text=True))
+    base = best_place.copy()
     base.event_date, base.time_precision = best_date.event_date, best_date.time_precision
     base.provenance = dict(base.provenance)
     base.provenance["event_date"] = f"from {best_date.doc_ids[0]}: {best_date.provenance.get('event_date', '')}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 
 FIELDS = ["event_id", "event_date", "time_precision", "disorder_type", "event_type", "sub_event_type",
           "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "country", "iso",
@@ -69,12 +69,21 @@ class EventRecord:
         return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
     def to_dict(self, with_text: bool = False) -> dict:
-        d = asdict(self)
-        if not with_text:
-            for ev in d["evidence"]:
-                ev.pop("text", None)
-        return {k: d[k] for k in FIELDS} | {"provenance": d["provenance"], "disagreements": d["disagreements"],
-                                            "landmark": d["landmark"]}
+        d = {k: getattr(self, k) for k in FIELDS}
+        d["evidence"] = [({"doc_id": e.doc_id, "start": e.start, "end": e.end, "text": e.text} if with_text else
+                          {"doc_id": e.doc_id, "start": e.start, "end": e.end}) for e in self.evidence]
+        d["reported_by"] = list(self.reported_by)
+        d["doc_ids"] = list(self.doc_ids)
+        d["provenance"] = dict(self.provenance)
+        d["disagreements"] = {k: dict(v) for k, v in self.disagreements.items()}
+        d["landmark"] = self.landmark
+        return d
+
+    def copy(self) -> "EventRecord":
+        """An independent copy (lists and dicts are not shared)."""
+        return replace(self, evidence=[replace(e) for e in self.evidence], reported_by=list(self.reported_by),
+                       doc_ids=list(self.doc_ids), provenance=dict(self.provenance),
+                       disagreements={k: dict(v) for k, v in self.disagreements.items()})
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -58,6 +58,10 @@ class EventFilter:
 class Store:
     def __init__(self, url: str = "veille.db") -> None:
         self.url = normalise_url(url)
+        # parsed records by id; an id names fixed content (mention rows never change their record,
+        # an event id is derived from its members), so these caches are safe with concurrent writers
+        self._events: dict[str, EventRecord] = {}
+        self._mentions: dict[str, EventRecord] = {}
         try:
             self.engine: Engine = sa.create_engine(self.url, future=True)
         except (sa.exc.ArgumentError, ImportError) as exc:
@@ -156,22 +160,34 @@ class Store:
             if r.iso:
                 q = q.where(sa.or_(events.c.iso == r.iso, events.c.iso.is_(None)))
             best: tuple | None = None
-            for row in conn.execute(q):
-                ev = EventRecord.from_dict(_json(row.record))
+            for ev_id, ev in self._cached(conn, events, events.c.event_id, q, self._events):
                 if r.doc_ids[0] in ev.doc_ids or not same_event(r, ev):
                     continue
-                rank = (abs((date.fromisoformat(ev.event_date) - d).days), row.event_id)
+                rank = (abs((date.fromisoformat(ev.event_date) - d).days), ev_id)
                 if best is None or rank < best[0]:
-                    best = (rank, row.event_id)
+                    best = (rank, ev_id)
             members = [r]
             if best is not None:
                 old_id = best[1]
-                rows = conn.execute(sa.select(mentions.c.record).where(mentions.c.event_id == old_id)).all()
-                members += [EventRecord.from_dict(_json(x.record)) for x in rows]
+                q_members = sa.select(mentions.c.mention_id).where(mentions.c.event_id == old_id)
+                members += [m for _, m in self._cached(conn, mentions, mentions.c.mention_id, q_members, self._mentions)]
                 conn.execute(events.delete().where(events.c.event_id == old_id))
-            self._write_event(conn, members)
+            self._write_event(conn, members, best[1] if best else None)
 
-    def _write_event(self, conn: Connection, members: list[EventRecord]) -> None:
+    @staticmethod
+    def _cached(conn: Connection, table, id_col, q, cache: dict[str, EventRecord]) -> list[tuple[str, EventRecord]]:
+        """(id, parsed record) for the rows `q` selects; records are parsed once per process."""
+        ids = [row[0] for row in conn.execute(q.with_only_columns(id_col))]
+        missing = [i for i in ids if i not in cache]
+        for i in range(0, len(missing), 500):
+            chunk = missing[i:i + 500]
+            for row in conn.execute(sa.select(id_col, table.c.record).where(id_col.in_(chunk))):
+                cache[row[0]] = EventRecord.from_dict(_json(row[1]))
+        if len(cache) > 200_000:
+            cache.clear()
+        return [(i, cache[i]) for i in ids if i in cache]
+
+    def _write_event(self, conn: Connection, members: list[EventRecord], old_id: str | None = None) -> None:
         ev = consolidate(members)  # evidence is stored as offsets; texts are joined when read
         conn.execute(events.insert().values(
             event_id=ev.event_id, event_date=date.fromisoformat(ev.event_date), event_type=ev.event_type,
@@ -179,8 +195,11 @@ class Store:
             latitude=ev.latitude, longitude=ev.longitude, actor1=ev.actor1, actor2=ev.actor2,
             fatalities=ev.fatalities or 0, background=ev.background, n_articles=len(ev.doc_ids),
             record=ev.to_dict(with_text=False)))
-        conn.execute(mentions.update().where(mentions.c.mention_id.in_([mention_key(m) for m in members]))
+        if old_id is not None:
+            conn.execute(mentions.update().where(mentions.c.event_id == old_id).values(event_id=ev.event_id))
+        conn.execute(mentions.update().where(mentions.c.mention_id == mention_key(members[0]))
                      .values(event_id=ev.event_id))
+        self._events[ev.event_id] = ev
 
     # -- reading ---------------------------------------------------------------------
     def events(self, flt: EventFilter | None = None) -> list[EventRecord]:
