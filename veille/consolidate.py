@@ -51,14 +51,6 @@ class Event:
         return max(placed, key=lambda p: (p.chosen.specificity, -p.start))
 
 
-def date_window(m: Mention) -> tuple[date, date] | None:
-    d = m.date
-    if d is None or d.date is None:
-        return None
-    tol = {1: 1, 2: 7}.get(d.precision, 31)
-    return d.date - timedelta(days=tol), d.date + timedelta(days=tol)
-
-
 def km(a: Place, b: Place) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
@@ -216,20 +208,21 @@ def _inter(lex: Lexicon, name: str | None, iso: str | None) -> int:
     return actor.inter
 
 
-def _as_government(lex: Lexicon, name: str) -> str:
-    if name.startswith("Military Forces of "):
-        gov = "Government of " + name[len("Military Forces of "):]
-        if gov in lex.actor_by_name:
-            return gov
+def _swap_role(lex: Lexicon, name: str, role: str, other: str) -> str:
+    """'Military Forces of X' <-> 'Government of X', when the other actor exists."""
+    if name.startswith(role):
+        swapped = other + name[len(role):]
+        if swapped in lex.actor_by_name:
+            return swapped
     return name
+
+
+def _as_government(lex: Lexicon, name: str) -> str:
+    return _swap_role(lex, name, "Military Forces of ", "Government of ")
 
 
 def _as_military(lex: Lexicon, name: str) -> str:
-    if name.startswith("Government of "):
-        mil = "Military Forces of " + name[len("Government of "):]
-        if mil in lex.actor_by_name:
-            return mil
-    return name
+    return _swap_role(lex, name, "Government of ", "Military Forces of ")
 
 
 def assign_actors(lex: Lexicon, ev: Event, iso: str | None,

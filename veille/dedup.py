@@ -1,9 +1,10 @@
 """One real event, many reports: clustering per-article records across articles.
 
-Two records are the same event when they have the same event type, dates
-compatible with their precision, places compatible with their precision,
-and no conflicting named actors. Clusters are the connected components of
-that relation, so the result does not depend on the order articles came in.
+Two records are the same event when they have the same event type and
+sub-type, dates compatible with their precision, places compatible with
+their precision, and no conflicting named actors (`same_event`). The store
+joins each new report to the nearest such stored event (veille.store);
+`cluster` groups a batch of records the same way, in a canonical order.
 A cluster is consolidated into one record: per-article values stay in the
 mentions; the event shows the consolidated value and flags disagreements.
 """

@@ -87,7 +87,6 @@ class Mention:
     injured: int | None = None
     sources: list[str] = field(default_factory=list)
     count: int = 1
-    pluperfect: bool = False
     announce: bool = False
     landmark: Landmark | None = None
     folded: str = ""  # folded sentence
@@ -378,7 +377,6 @@ class Extractor:
         sources = [name for _, name in find_sources(self.lex, f)]
         killed, injured = counted
         claim = [m.start() for p in self.lex.cue(lang, "claim") for m in p.finditer(f)]
-        plup = any(p.search(f) for p in self.lex.cue(lang, "pluperfect"))
         announce = any(p.search(f) for p in self.lex.cue(lang, "announce"))
         for m in mentions:
             m.sent_places = sent_places
@@ -393,7 +391,6 @@ class Extractor:
             m.actors = actors
             m.sources = sources
             m.killed, m.injured = killed, injured
-            m.pluperfect = plup
             m.announce = announce
             m.self_claim = self_claim
             if claim:

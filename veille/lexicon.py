@@ -91,6 +91,8 @@ class Lexicon:
     actors: list[Actor] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # folded alias -> canonical
     calendar: dict[str, dict[str, int]] = field(default_factory=dict)
+    _cue_cache: dict = field(default_factory=dict, repr=False)
+    _lang_cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls) -> "Lexicon":
@@ -122,10 +124,18 @@ class Lexicon:
         return lex
 
     def cue(self, lang: str, name: str) -> list[re.Pattern[str]]:
-        return [p for (lg, c), p in self.cues.items() if c == name and lg in (lang, "*")]
+        """The patterns of one cue for a language (computed once)."""
+        k = (lang, name)
+        if k not in self._cue_cache:
+            self._cue_cache[k] = [p for (lg, c), p in self.cues.items() if c == name and lg in (lang, "*")]
+        return self._cue_cache[k]
 
     def for_lang(self, items, lang: str):
-        return [x for x in items if x.lang in (lang, "*")]
+        """The triggers or weapons of a language (computed once per list)."""
+        k = (id(items), lang)
+        if k not in self._lang_cache:
+            self._lang_cache[k] = [x for x in items if x.lang in (lang, "*")]
+        return self._lang_cache[k]
 
     @cached_property
     def actor_by_name(self) -> dict[str, Actor]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .errors import ModelError
 
@@ -134,22 +133,3 @@ def _load(name: str):
             nlp.add_pipe("sentencizer", first=True)
         _LOADED[name] = nlp
     return _LOADED[name]
-
-
-def available_models() -> dict[str, str | None]:
-    """Which pipeline each language would use (None: rules only)."""
-    found: dict[str, str | None] = {}
-    for lang, names in DEFAULT_MODELS.items():
-        found[lang] = next((n for n in names if importlib.util.find_spec(n) is not None), None)
-    return found
-
-
-def iter_batches(items: Iterable, size: int):
-    batch = []
-    for x in items:
-        batch.append(x)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -97,15 +96,6 @@ class Store:
     def has_article(self, doc_id: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(articles.c.doc_id).where(articles.c.doc_id == doc_id)).first() is not None
-
-    def known_ids(self, doc_ids: Iterable[str]) -> set[str]:
-        ids = list(doc_ids)
-        found: set[str] = set()
-        with self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                found.update(r[0] for r in conn.execute(sa.select(articles.c.doc_id).where(articles.c.doc_id.in_(chunk))))
-        return found
 
     def add(self, article: Article, records: list[EventRecord]) -> bool:
         """Store one article and its records; False when it was already stored."""
