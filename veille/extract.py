@@ -9,6 +9,7 @@ nearest cluster of their sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -47,6 +48,44 @@ class Landmark:
     actor2: str
     window: int
     groups: tuple[re.Pattern[str], ...]
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level `|` alternatives of a regular expression."""
+    out, depth, cur, i = [], 0, [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c == "[":  # a class: skip to its closing bracket (a leading ] is literal)
+            j = pattern.index("]", i + 2 if pattern[i + 1:i + 2] in ("]", "^") else i + 1)
+            while pattern[j - 1] == "\\":
+                j = pattern.index("]", j + 1)
+            cur.append(pattern[i:j + 1])
+            i = j + 1
+            continue
+        depth += c == "("
+        depth -= c == ")"
+        if c == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether any of the sorted, short (< 400 characters) `spans` overlaps [start, end)."""
+    i = bisect_right(spans, (end, -1)) - 1  # the last span starting before `end`
+    while i >= 0 and spans[i][0] > start - 400:
+        if spans[i][1] > start:
+            return True
+        i -= 1
+    return False
 
 
 def load_landmarks() -> list[Landmark]:
@@ -143,10 +182,15 @@ class Extractor:
     # -- mentions --------------------------------------------------------------
     def mentions(self, doc_id: str, text: str, folded: str, lang: str, published: date,
                  infos: list[SentenceInfo], context: dict[str, float],
-                 entities: list[tuple[int, int, str]]) -> tuple[list[Mention], list[PlaceMention]]:
-        """The article's event mentions, and the place mentions of the sentences that may hold one."""
-        screen = self.screen(lang)
-        candidates = [(i.start, i.end) for i in infos if not i.skipped and screen.search(folded, i.start, i.end)]
+                 entities: list[tuple[int, int, str]], hot: list[tuple[int, int]] | None = None
+                 ) -> tuple[list[Mention], list[PlaceMention]]:
+        """The article's event mentions, and the place mentions of the sentences that may hold one.
+
+        `hot` are the article's hotspots (computed here when not given).
+        """
+        if hot is None:
+            hot = self.hotspots(folded, lang)
+        candidates = [(i.start, i.end) for i in infos if not i.skipped and overlaps(hot, i.start, i.end)]
         places = self.gaz.find(text, folded, context, entities, candidates)
         actors = find_actors(self.lex, folded)
         out: list[Mention] = []
@@ -166,13 +210,37 @@ class Extractor:
         return out, places
 
     def screen(self, lang: str) -> re.Pattern[str]:
-        """One pattern that matches wherever any trigger, weapon or landmark could: a cheap first look."""
+        """One pattern that matches wherever any trigger or weapon could: a cheap first look.
+
+        The alternatives that start at a word boundary share one leading `\\b`, so the
+        engine tries the long alternation only where a word starts (about 3x faster).
+        """
         if lang not in self._screens:
             parts = [t.regex.pattern for t in self.lex.for_lang(self.lex.triggers, lang) if t.code not in ("TARGET", "TOPIC")]
             parts += [w.regex.pattern for w in self.lex.for_lang(self.lex.weapons, lang)]
-            parts += [lm.groups[0].pattern for lm in self.landmarks]
-            self._screens[lang] = re.compile("|".join(f"(?:{p})" for p in parts))
+            alts = [a for p in parts for a in split_alternatives(p)]
+            at_word = [a[2:] for a in alts if a.startswith("\\b")]
+            others = [a for a in alts if not a.startswith("\\b")]
+            pattern = "\\b(?:" + "|".join(f"(?:{a})" for a in at_word) + ")"
+            if others:
+                pattern += "|" + "|".join(f"(?:{a})" for a in others)
+            self._screens[lang] = re.compile(pattern)
         return self._screens[lang]
+
+    def hotspots(self, folded: str, lang: str) -> list[tuple[int, int]]:
+        """Sorted spans of the folded text where an event could be mentioned.
+
+        Trigger and weapon matches, plus the matches of every signature group of a
+        landmark whose groups all occur somewhere in the text. An article with none
+        holds no event; a sentence with none holds no event either.
+        """
+        spots = [m.span() for m in self.screen(lang).finditer(folded)]
+        for lm in self.landmarks:
+            if not lm.groups[0].search(folded) or not all(g.search(folded) for g in lm.groups[1:]):
+                continue
+            spots.extend(m.span() for g in lm.groups for m in g.finditer(folded))
+        spots.sort()
+        return spots
 
     def _hits(self, f: str, lang: str) -> list[Hit]:
         hits = [Hit(m.start(), m.end(), t.code, t.weight)

