@@ -59,10 +59,14 @@ def split_alternatives(pattern: str) -> list[str]:
             cur.append(pattern[i:i + 2])
             i += 2
             continue
-        if c == "[":  # a class: skip to its closing bracket (a leading ] is literal)
-            j = pattern.index("]", i + 2 if pattern[i + 1:i + 2] in ("]", "^") else i + 1)
-            while pattern[j - 1] == "\\":
-                j = pattern.index("]", j + 1)
+        if c == "[":  # a class: skip to its closing bracket (a ] right after [ or [^ is literal)
+            j = i + 1
+            if pattern[j:j + 1] == "^":
+                j += 1
+            if pattern[j:j + 1] == "]":
+                j += 1
+            while pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
             cur.append(pattern[i:j + 1])
             i = j + 1
             continue
