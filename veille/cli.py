@@ -97,7 +97,7 @@ common_input = [
     click.option("--model-en", metavar="PIPELINE", help="spaCy pipeline for English (default: the first installed)."),
     click.option("--rules-only", is_flag=True, help="Use no spaCy pipeline at all (faster, fewer places found)."),
     click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
-                 help="spaCy processes (2 pays on two cores for long runs)."),
+                 help="Worker processes for extraction (2 pays on two cores for long runs)."),
 ]
 
 

@@ -25,7 +25,7 @@ from .geo import countries
 from .lexicon import DATA, alias_regex, read_rows
 from .text import fold, key, words
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 SPECIFICITY = {"base": 6, "airport": 6, "embassy": 6, "district": 5, "town": 4, "city": 4,
                "seat": 4, "province": 2, "region": 2, "country": 1}
 GEO_PRECISION = {"province": 3, "region": 3, "country": 3}
