@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veille.extract import overlaps, split_alternatives
+from veille.extract import overlaps
+from veille.patterns import split_alternatives
 from veille.nlp import paragraphs
 from veille.pipeline import Options, Pipeline
 from veille.text import fold
@@ -170,3 +171,39 @@ def _bundled_samples():
     path = files("veille") / "samples" / "articles.jsonl"
     with path.open("rb") as f:
         return list(read_jsonl(f, str(path), Defaults()))
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("attaqu\\w*", {"att"}),
+    ("(?:la |une )?cibles?", {"la ", "une", "cib"}),
+    ("(?:ont|a) ete", {"ont", "a e"}),
+    ("[ei]ed\\b", {"eed", "ied"}),
+    ("f-1[56]", {"f-1"}),
+    ("\\w+ed", None),          # could start with any letter
+    ("(?:abc)?", None),        # could match nothing
+    ("x{0,2}yz", {"xxy", "xyz", "yz", "xx"} ),
+])
+def test_literal_prefixes(pattern, expected):
+    from veille.patterns import literal_prefixes
+
+    got = literal_prefixes(pattern)
+    if expected is None:
+        assert got is None
+        return
+    assert got is not None
+    rx = re.compile(pattern)
+    # every string the pattern matches starts with one of the prefixes
+    for sample in ("attaques", "la cible", "une cible", "cibles", "ont ete", "a ete", "ied", "eed", "f-15",
+                   "yz", "xyz", "xxyz"):
+        if rx.fullmatch(sample):
+            assert any(sample.startswith(p) for p in got), (pattern, sample, got)
+    assert got <= expected | {p[:n] for p in expected for n in range(1, 4)}
+
+
+def test_an_upper_case_rule_pattern_is_refused_with_its_file_and_line():
+    from veille.errors import DataFileError
+    from veille.lexicon import compile_pattern
+
+    with pytest.raises(DataFileError, match=r"triggers.tsv, line 12: .*upper-case letters \(EI\)"):
+        compile_pattern("triggers.tsv", 12, r"\bbombes?\b|\bEI\b")
+    assert compile_pattern("triggers.tsv", 12, r"\bbombes?\b|\bei\b\w").pattern

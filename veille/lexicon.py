@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import DataFileError
+from .patterns import trie_regex, uppercase_literals
 from .text import fold
 
 DATA = resources.files("veille") / "data"
@@ -34,10 +35,17 @@ def read_rows(name: str, ncols: int, path: Path | None = None) -> list[tuple[int
 
 
 def compile_pattern(name: str, lineno: int, pattern: str) -> re.Pattern[str]:
+    """A rule pattern; it is matched against folded text, so upper-case letters are a mistake."""
     try:
-        return re.compile(pattern)
+        compiled = re.compile(pattern)
     except re.error as exc:
         raise DataFileError(f"{name}, line {lineno}: bad regular expression {pattern!r}: {exc}") from exc
+    upper = uppercase_literals(pattern)
+    if upper:
+        raise DataFileError(f"{name}, line {lineno}: the pattern {pattern!r} has upper-case letters "
+                            f"({''.join(upper)}) but is matched against lower-cased, unaccented text. "
+                            "Write it in lower case without accents.")
+    return compiled
 
 
 def alias_regex(aliases: list[str]) -> str:
@@ -49,29 +57,6 @@ def alias_regex(aliases: list[str]) -> str:
     """
     words = sorted({fold(a).strip() for a in aliases if a.strip()})
     return r"(?<![\w-])" + trie_regex(words) + r"(?![\w-])"
-
-
-def trie_regex(words: list[str]) -> str:
-    """A regular expression matching exactly `words`, longer continuations tried first."""
-    if not words:
-        return "(?!)"
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a word ends here: the longer words are optional, and tried first
-            return body + "?" if len(branches) > 1 else "(?:" + body + ")?"
-        return body
-
-    return "(?:" + build(trie) + ")"
 
 
 @dataclass(frozen=True)
