@@ -102,6 +102,18 @@ def _walk(items, cur, n):
             cur = {(p, False) for p, _ in cur}
     return cur
 
+def prefix_guard(alternatives: list[str]) -> str:
+    """A lookahead on the first letters every alternative starts with, or "" when unknown.
+
+    Put before a long alternation, it lets the engine skip at once the positions
+    where no alternative can start.
+    """
+    firsts = [literal_prefixes(a) for a in alternatives]
+    if not alternatives or not all(firsts):
+        return ""
+    return "(?=" + trie_regex(sorted(set().union(*firsts))) + ")"
+
+
 def uppercase_literals(pattern: str) -> list[str]:
     """Upper-case letters the pattern matches literally (they never match folded text)."""
     if _P is None:
