@@ -24,8 +24,9 @@ def snapshot(store):
     return sorted((e.event_id, tuple(e.doc_ids), e.event_date, e.sub_event_type) for e in store.events())
 
 
-def run_ingest(db, *inputs, wait=True):
-    cmd = [sys.executable, "-m", "veille.cli", "ingest", *map(str, inputs), "--db", db, "--published", "2023-01-01"]
+def run_ingest(db, *inputs, wait=True, extra=()):
+    cmd = [sys.executable, "-m", "veille.cli", "ingest", *map(str, inputs), "--db", db, "--published", "2023-01-01",
+           *extra]
     if wait:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -113,6 +114,58 @@ def test_backends_killed_ingest_resumes_without_loss_or_duplicates(db_url, feed,
                     "--published", "2023-01-01"], capture_output=True, timeout=900)
     assert store.counts() == clean.counts()
     assert snapshot(store) == snapshot(clean)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
+def test_backends_killed_pooled_ingest_leaves_no_workers_and_resumes(feed, tmp_path):
+    db = str(tmp_path / "pooled.db")
+    proc = run_ingest(db, feed, wait=False, extra=("--processes", "2"))
+    store = Store(db)
+    deadline = time.time() + 300
+    workers: list[int] = []
+    while time.time() < deadline and proc.poll() is None:
+        workers = _children(proc.pid)
+        if store.counts()["articles"] >= 10 and len(workers) >= 2:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the ingest finished before it could be killed: give it more articles"
+    assert len(workers) >= 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 20
+    while any(_alive(w) for w in workers) and time.time() < deadline:
+        time.sleep(0.2)
+    alive = [w for w in workers if _alive(w)]
+    assert not alive, "worker processes outlived their killed parent"
+    partial = store.counts()["articles"]
+    done = run_ingest(db, feed, extra=("--processes", "2"))
+    assert done.returncode in (0, 1), done.stderr
+    assert f"{partial} already there" in done.stderr
+    clean = str(tmp_path / "clean.db")
+    assert run_ingest(clean, feed).returncode in (0, 1)
+    assert store.counts() == Store(clean).counts()
+    assert snapshot(store) == snapshot(Store(clean))
 
 
 def test_backends_dask_local_cluster_gives_the_same_events(tmp_path, feed):
