@@ -7,7 +7,9 @@ runs on rules: a regular-expression sentence splitter and the gazetteers.
 Nothing is downloaded: a pipeline that is not installed is simply not used.
 
 Only the components veille needs are run (sentence boundaries and NER); the
-tagger, parser and lemmatizer are excluded, which doubles throughput.
+tagger, parser and lemmatizer are excluded, and so is the shared tok2vec when
+nothing left listens to it: together about four times the throughput of the
+full pipeline, with the same entities.
 """
 from __future__ import annotations
 
@@ -161,10 +163,16 @@ def _load(name: str):
     if name not in _LOADED:
         import spacy
 
-        nlp = spacy.load(name, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler", "morphologizer"])
-        if "senter" in nlp.pipe_names and "senter" in nlp.disabled:
-            nlp.enable_pipe("senter")
-        elif "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
+        # sentences come from the rule-based sentencizer (the statistical senter is disabled in the
+        # packaged pipelines and was not better here); the parser, tagger and lemmatizer are not used
+        nlp = spacy.load(name, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler", "morphologizer", "senter"])
+        # the shared tok2vec feeds only components excluded above (the NER embeds the text itself in
+        # the French pipelines): running it would halve throughput for nothing
+        for pipe_name, component in list(nlp.pipeline):
+            listeners = getattr(component, "listening_components", None)
+            if listeners is not None and not any(n in nlp.pipe_names for n in listeners):
+                nlp.remove_pipe(pipe_name)
+        if "sentencizer" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", first=True)
         _LOADED[name] = nlp
     return _LOADED[name]
