@@ -1,6 +1,6 @@
 """The parts that make veille fast must not change what it finds.
 
-- the relevance gate and the hot-sentence windows lose no gold event of the dev set;
+- the relevance gate, and reading entities only where an event was found, lose no gold event of the dev set;
 - the screen's rewritten alternation matches exactly where the trigger patterns do;
 - the process pool returns the same results, in the same order, as one process.
 """
@@ -30,8 +30,8 @@ def test_every_dev_gold_event_has_its_evidence_in_a_hot_sentence(pipeline, dev_a
         art = by_id[row["doc_id"]]
         folded = fold(art.text)
         hot = pipeline.extractor.hotspots(folded, art.language)
-        parsed = pipeline.language_pipeline(art.language).parse_many([art.text], [hot])[0]
-        hot_sentences = [(s, e) for s, e in parsed.sentences if overlaps(hot, s, e)]
+        sentences = pipeline.language_pipeline(art.language).sentences(art.text)
+        hot_sentences = [(s, e) for s, e in sentences if overlaps(hot, s, e)]
         for ev in row["events"]:
             spans = [(x["start"], x["end"]) for x in ev["evidence"]]
             if not any(s < he and hs < e for s, e in spans for hs, he in hot_sentences):
@@ -40,7 +40,7 @@ def test_every_dev_gold_event_has_its_evidence_in_a_hot_sentence(pipeline, dev_a
 
 
 def test_the_gate_and_the_windows_change_no_dev_match(dev_articles, dev_gold, score_module):
-    """Parsing every paragraph of every article finds nothing the gated run does not."""
+    """Reading the entities of every paragraph of every article finds nothing the gated run does not."""
     gated = Pipeline()
     full = Pipeline(Options(relevance_gate=False))
     arts = [a for a in dev_articles]
@@ -109,8 +109,8 @@ def test_overlaps_agrees_with_brute_force(raw, start, length):
     assert overlaps(spans, start, end) == any(s < end and e > start for s, e in spans)
 
 
-# -- the hot-sentence windows -----------------------------------------------------------
-def test_windows_cover_the_text_and_parse_only_hot_sentences(pipeline):
+# -- entities only where an event was found ----------------------------------------------
+def test_sentences_cover_the_text_and_entities_are_read_only_where_an_event_is(pipeline):
     text = ("Le marché de Gao était animé ce matin. Des commerçants vendaient du mil.\n"
             "Une attaque à la roquette a visé la base de Tessalit mardi. Deux soldats ont été blessés. "
             "La météo annonce de la pluie.\n"
@@ -118,19 +118,23 @@ def test_windows_cover_the_text_and_parse_only_hot_sentences(pipeline):
     fr = pipeline.language_pipeline("fr")
     if fr.nlp is None:
         pytest.skip("no French spaCy pipeline installed")
-    hot = pipeline.extractor.hotspots(fold(text), "fr")
-    parsed = fr.parse_many([text], [hot])[0]
-    sents = parsed.sentences
+    folded = fold(text)
+    sents = fr.sentences(text)
     assert sents == sorted(sents)
     assert all(e1 <= s2 for (_, e1), (s2, _) in zip(sents, sents[1:]))
     covered = set()
     for s, e in sents:
         covered.update(range(s, e))
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
-    hot_sentences = [(s, e) for s, e in sents if overlaps(hot, s, e)]
-    assert all(any(hs <= s and e <= he for hs, he in hot_sentences) for s, e, _ in parsed.entities)
-    assert any("Tessalit" in text[s:e] for s, e, _ in parsed.entities)
-    assert not any(text[s:e] == "Bamako" for s, e, _ in parsed.entities)
+    infos = pipeline.extractor.sentence_infos(text, folded, sents, "fr", None)
+    found = pipeline.extractor.detect("t", folded, "fr", article("x").published, infos)
+    assert [text[s:e] for s, e in found.sentences] == [
+        "Une attaque à la roquette a visé la base de Tessalit mardi."]
+    entities = fr.entities([text], [found.sentences])[0]
+    assert any("Tessalit" in text[s:e] for s, e, _ in entities)
+    assert all(any(fs <= s and e <= fe for fs, fe in found.sentences) for s, e, _ in entities)
+    everywhere = fr.entities([text])[0]
+    assert any(text[s:e] == "Bamako" for s, e, _ in everywhere)
 
 
 def test_without_hotspots_every_paragraph_is_parsed(pipeline):
@@ -138,9 +142,8 @@ def test_without_hotspots_every_paragraph_is_parsed(pipeline):
     fr = pipeline.language_pipeline("fr")
     if fr.nlp is None:
         pytest.skip("no French spaCy pipeline installed")
-    parsed = fr.parse_many([text])[0]
     assert len(paragraphs(text)) == 2
-    assert {text[s:e] for s, e, _ in parsed.entities} >= {"Bamako", "Lyon"}
+    assert {text[s:e] for s, e, _ in fr.entities([text])[0]} >= {"Bamako", "Lyon"}
 
 
 # -- the process pool ------------------------------------------------------------------

@@ -97,7 +97,8 @@ def cluster(records: list[EventRecord]) -> list[list[EventRecord]]:
 
 
 def consolidate(group: list[EventRecord]) -> EventRecord:
-    """One record for a cluster of per-article records."""
+    """One record for a cluster of per-article records; the order of the group does not matter."""
+    group = sorted(group, key=mention_key)
     if len(group) == 1:
         r = group[0].copy()
         r.event_id = event_id(group)
@@ -109,7 +110,7 @@ def consolidate(group: list[EventRecord]) -> EventRecord:
     base.provenance = dict(base.provenance)
     base.provenance["event_date"] = f"from {best_date.doc_ids[0]}: {best_date.provenance.get('event_date', '')}"
     base.doc_ids = sorted({d for r in group for d in r.doc_ids})
-    base.evidence = [e for r in sorted(group, key=mention_key) for e in r.evidence]
+    base.evidence = [e for r in group for e in r.evidence]
     base.reported_by = list(dict.fromkeys(s for r in group for s in r.reported_by))
     base.background = all(r.background for r in group)
     base.disagreements = {}

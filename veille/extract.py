@@ -117,6 +117,34 @@ class SentenceInfo:
     skipped: str | None = None  # why the sentence holds no event ("related link", "caption", ...)
 
 
+@dataclass
+class _Pending:
+    """A sentence's mentions, with what filling in their arguments needs."""
+
+    start: int
+    end: int
+    mentions: list[Mention]
+    folded: str
+    lang: str
+    self_claim: bool
+    dates: list[DateRef]
+    actor_spans: list[tuple[int, int]]
+    counted: tuple
+
+
+@dataclass
+class Detection:
+    """What `Extractor.detect` found in one article."""
+
+    candidates: list[tuple[int, int]]  # the sentences that may hold an event (they overlap a hotspot)
+    pending: list[_Pending] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """The sentences that hold a mention: only their entities matter."""
+        return [(p.start, p.end) for p in self.pending]
+
+
 class Extractor:
     """Finds event mentions in an article; holds the compiled rules of both languages."""
 
@@ -162,27 +190,54 @@ class Extractor:
                  ) -> tuple[list[Mention], list[PlaceMention]]:
         """The article's event mentions, and the place mentions of the sentences that may hold one.
 
-        `hot` are the article's hotspots (computed here when not given).
+        `hot` are the article's hotspots (computed here when not given). This is
+        `detect` then `complete`; the pipeline calls them apart so that only the
+        sentences `detect` found an event in go through the statistical parser.
+        """
+        found = self.detect(doc_id, folded, lang, published, infos, hot)
+        return self.complete(found, text, folded, context, entities)
+
+    def detect(self, doc_id: str, folded: str, lang: str, published: date, infos: list[SentenceInfo],
+               hot: list[tuple[int, int]] | None = None) -> "Detection":
+        """The event mentions of each sentence, before their places and actors are filled in.
+
+        Whether a sentence holds an event does not depend on named entities, so
+        this needs no parser; `Detection.sentences` are the sentences whose
+        entities `complete` will use.
         """
         if hot is None:
             hot = self.hotspots(folded, lang)
         candidates = [(i.start, i.end) for i in infos if not i.skipped and overlaps(hot, i.start, i.end)]
-        places = self.gaz.find(text, folded, context, entities, candidates)
         actors = find_actors(self.lex, folded)
-        out: list[Mention] = []
+        found = Detection(candidates)
         para_dates: dict[int, list[DateRef]] = {}
         screened = set(candidates)
         for info in infos:
             if info.skipped or (info.start, info.end) not in screened:
                 continue
             s, e = info.start, info.end
-            sent_places = [p for p in places if s <= p.start and p.end <= e and p.chosen]
             actor_spans = [(a.start, a.end) for a in actors if s <= a.start and a.end <= e]
             dates = [d for d in self.dates.find(folded[s:e], published) if d.kind not in ("future", "year")]
             context_dates = para_dates.get(info.para, [])
-            out.extend(self._sentence(doc_id, folded, s, e, info.para, lang, published, sent_places,
-                                      dates, context_dates, actor_spans))
+            pending = self._sentence(doc_id, folded, s, e, info.para, lang, published, dates, context_dates,
+                                     actor_spans)
+            if pending is not None:
+                found.pending.append(pending)
             para_dates.setdefault(info.para, []).extend(d for d in dates if d.date)
+        return found
+
+    def complete(self, found: "Detection", text: str, folded: str, context: dict[str, float],
+                 entities: list[tuple[int, int, str]]) -> tuple[list[Mention], list[PlaceMention]]:
+        """Places, actors, counts and sources of the detected mentions; and the candidate sentences' places."""
+        places = self.gaz.find(text, folded, context, entities, found.candidates)
+        out: list[Mention] = []
+        for p in found.pending:
+            sent_places = [pl for pl in places if p.start <= pl.start and pl.end <= p.end and pl.chosen]
+            self._arguments(p.mentions, p.folded, p.start, p.lang, sent_places, p.self_claim, p.dates,
+                            p.actor_spans, p.counted)
+            for m in p.mentions:
+                m.join_only = not m.landmark and not _supported(m, bool(p.actor_spans))
+            out.extend(p.mentions)
         return out, places
 
     def screen(self, lang: str) -> re.Pattern[str]:
@@ -236,15 +291,15 @@ class Extractor:
         return hits
 
     def _sentence(self, doc_id: str, folded: str, s: int, e: int, para: int, lang: str,
-                  published: date, sent_places: list[PlaceMention], dates: list[DateRef],
-                  context_dates: list[DateRef], actor_spans: list[tuple[int, int]]) -> list[Mention]:
+                  published: date, dates: list[DateRef], context_dates: list[DateRef],
+                  actor_spans: list[tuple[int, int]]) -> "_Pending | None":
         f = folded[s:e]
         hits = self._hits(f, lang)
         landmark_mentions = self._landmarks(doc_id, f, s, e, para, published, dates, context_dates)
         if landmark_mentions:
             dates = _anniversaries(f, landmark_mentions, dates)
         if not hits and not landmark_mentions:
-            return []
+            return None
         clusters: list[list[Hit]] = []
         for h in hits:
             last = max(x.end for x in clusters[-1]) if clusters else 0
@@ -282,11 +337,8 @@ class Extractor:
         if landmark_mentions:
             mentions = self._absorb(landmark_mentions, mentions)
         if not mentions:
-            return []
-        self._arguments(mentions, f, s, lang, sent_places, self_claim, dates, actor_spans, counted)
-        for m in mentions:
-            m.join_only = not m.landmark and not _supported(m, bool(actor_spans))
-        return mentions
+            return None
+        return _Pending(s, e, mentions, f, lang, self_claim, dates, actor_spans, counted)
 
     def _classify(self, cl: list[Hit], f: str, lang: str, self_claim: bool,
                   bonus: float) -> tuple[str | None, str | None]:

