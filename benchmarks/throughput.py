@@ -129,8 +129,10 @@ def report(name: str, rows: list[dict], pipe: Pipeline, tmp: Path, processes: li
         out["veille"][f"{k}_process"] = res
         print(f"veille e2e, {k} process(es)  {res['articles_per_s']:8.1f} articles/s {res['words_per_s']:9.0f} words/s"
               f"  ({res['articles_per_hour']:.0f} articles/hour)", file=sys.stderr)
-        print(f"  ratio to bare spaCy: {res['ratio_to_bare_spacy_1_process']:.2f} (1 process), "
-              f"{res[f'ratio_to_bare_spacy_{max(processes)}_processes']:.2f} ({max(processes)} processes); past the gate: "
+        ratios = f"{res['ratio_to_bare_spacy_1_process']:.2f} (1 process)"
+        if max(processes) > 1:
+            ratios += f", {res[f'ratio_to_bare_spacy_{max(processes)}_processes']:.2f} ({max(processes)} processes)"
+        print(f"  ratio to bare spaCy: {ratios}; past the gate: "
               f"{res['articles_past_relevance_gate']}/{n}; events stored: {res['events_stored']}", file=sys.stderr)
         for s, v in res["stage_seconds"].items():
             print(f"    {s:45s} {v:8.2f} s", file=sys.stderr)

@@ -184,26 +184,14 @@ class Extractor:
         return infos
 
     # -- mentions --------------------------------------------------------------
-    def mentions(self, doc_id: str, text: str, folded: str, lang: str, published: date,
-                 infos: list[SentenceInfo], context: dict[str, float],
-                 entities: list[tuple[int, int, str]], hot: list[tuple[int, int]] | None = None
-                 ) -> tuple[list[Mention], list[PlaceMention]]:
-        """The article's event mentions, and the place mentions of the sentences that may hold one.
-
-        `hot` are the article's hotspots (computed here when not given). This is
-        `detect` then `complete`; the pipeline calls them apart so that only the
-        sentences `detect` found an event in go through the statistical parser.
-        """
-        found = self.detect(doc_id, folded, lang, published, infos, hot)
-        return self.complete(found, text, folded, context, entities)
-
     def detect(self, doc_id: str, folded: str, lang: str, published: date, infos: list[SentenceInfo],
                hot: list[tuple[int, int]] | None = None) -> "Detection":
         """The event mentions of each sentence, before their places and actors are filled in.
 
-        Whether a sentence holds an event does not depend on named entities, so
-        this needs no parser; `Detection.sentences` are the sentences whose
-        entities `complete` will use.
+        `hot` are the article's hotspots (computed here when not given). Whether
+        a sentence holds an event does not depend on named entities, so this
+        needs no parser; `Detection.sentences` are the sentences whose entities
+        `complete` will use, and the only ones the pipeline sends to spaCy.
         """
         if hot is None:
             hot = self.hotspots(folded, lang)

@@ -6,16 +6,17 @@ uses `en_core_web_md` or `en_core_web_sm` when installed, or the re-upload
 runs on rules: a regular-expression sentence splitter and the gazetteers.
 Nothing is downloaded: a pipeline that is not installed is simply not used.
 
-Only the components veille needs are run (sentence boundaries and NER); the
-tagger, parser and lemmatizer are excluded, and so is the shared tok2vec when
-nothing left listens to it: 2.4 times the throughput of the full pipeline,
-with the same entities.
+Sentences come from punctuation rules in every language (they know
+abbreviations such as "M." or "U.S."), so spaCy is used for named entities
+only, and only on the sentences an event was found in. Its tagger, parser,
+lemmatizer and senter are excluded, and so is the shared tok2vec when nothing
+left listens to it: 2.4 times the throughput of the full pipeline, with the
+same entities.
 """
 from __future__ import annotations
 
 import importlib.util
 import re
-from dataclasses import dataclass, field
 
 from .errors import ModelError
 
@@ -25,14 +26,6 @@ DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
 }
 _SENT_END = re.compile(r"(?<=[.!?…])[\"»”')\]]*\s+(?=[\"«“(\[]?[A-ZÀ-Ý0-9])")
 _ABBREV = re.compile(r"(?:\b(?:M|Mme|Dr|St|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Capt|U\.S|U\.N|No|vs|etc|av|J\.-C)\.|\b[A-Z]\.)$")
-
-
-@dataclass
-class Parsed:
-    """Sentence spans and entity spans (character offsets into the text)."""
-
-    sentences: list[tuple[int, int]] = field(default_factory=list)
-    entities: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -101,12 +94,6 @@ class LanguagePipeline:
         for (i, s, _e), doc in zip(units, docs):
             out[i].extend((s + ent.start_char, s + ent.end_char, ent.label_) for ent in doc.ents)
         return out
-
-    def parse_many(self, texts: list[str], spans: list[list[tuple[int, int]]] | None = None,
-                   batch_size: int = 64) -> list[Parsed]:
-        """Sentences and the entities of `spans` (every paragraph when not given) of several texts."""
-        ents = self.entities(texts, spans, batch_size)
-        return [Parsed(self.sentences(t), e) for t, e in zip(texts, ents)]
 
 
 _LOADED: dict[str, object] = {}

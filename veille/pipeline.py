@@ -24,7 +24,7 @@ from .article import Article, Failure
 from .consolidate import build_records, merge, resolve_dates
 from .extract import Detection, Extractor
 from .lexicon import Lexicon
-from .nlp import LanguagePipeline, Parsed
+from .nlp import LanguagePipeline
 from .places import Gazetteer
 from .records import EventRecord
 from .text import fold
@@ -229,15 +229,6 @@ class Pipeline:
             return Result(art, failure=Failure(where, f"publication date {art.published} is not plausible.",
                                                "Check the date field.", art.doc_id))
         return Result(art)
-
-    def extract_parsed(self, art: Article, parsed: Parsed, folded: str | None = None,
-                       hot: list[tuple[int, int]] | None = None) -> list[EventRecord]:
-        """Events of one article whose sentences and entities are already known."""
-        lang = art.language or "fr"
-        folded = folded if folded is not None else fold(art.text)
-        infos = self.extractor.sentence_infos(art.text, folded, parsed.sentences, lang, line_language)
-        detection = self.extractor.detect(art.doc_id, folded, lang, art.published, infos, hot)
-        return self.complete(art, folded, detection, parsed.entities)
 
     def complete(self, art: Article, folded: str, detection: Detection,
                  entities: list[tuple[int, int, str]]) -> list[EventRecord]:
