@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from veille.extract import overlaps
 from veille.patterns import split_alternatives
-from veille.nlp import paragraphs
+from veille.nlp import paragraphs, sentences
 from veille.pipeline import Options, Pipeline
 from veille.text import fold
 
@@ -30,8 +30,8 @@ def test_every_dev_gold_event_has_its_evidence_in_a_hot_sentence(pipeline, dev_a
         art = by_id[row["doc_id"]]
         folded = fold(art.text)
         hot = pipeline.extractor.hotspots(folded, art.language)
-        sentences = pipeline.language_pipeline(art.language).sentences(art.text)
-        hot_sentences = [(s, e) for s, e in sentences if overlaps(hot, s, e)]
+        sents = sentences(art.text)
+        hot_sentences = [(s, e) for s, e in sents if overlaps(hot, s, e)]
         for ev in row["events"]:
             spans = [(x["start"], x["end"]) for x in ev["evidence"]]
             if not any(s < he and hs < e for s, e in spans for hs, he in hot_sentences):
@@ -119,7 +119,7 @@ def test_sentences_cover_the_text_and_entities_are_read_only_where_an_event_is(p
     if fr.nlp is None:
         pytest.skip("no French spaCy pipeline installed")
     folded = fold(text)
-    sents = fr.sentences(text)
+    sents = sentences(text)
     assert sents == sorted(sents)
     assert all(e1 <= s2 for (_, e1), (s2, _) in zip(sents, sents[1:]))
     covered = set()

@@ -104,7 +104,7 @@ def consolidate(group: list[EventRecord]) -> EventRecord:
         r.event_id = event_id(group)
         return r
     best_date = min(group, key=lambda r: (r.time_precision, -len(r.evidence), r.event_date))
-    best_place = min(group, key=lambda r: (r.geo_precision or 3, r.location is None, mention_key(r)))
+    best_place = min(group, key=lambda r: (r.geo_precision or 3, r.location is None))  # ties: first key
     base = best_place.copy()
     base.event_date, base.time_precision = best_date.event_date, best_date.time_precision
     base.provenance = dict(base.provenance)

@@ -54,6 +54,11 @@ def rule_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The text's sentences in every language, from punctuation rules (no parser needed)."""
+    return [span for s, e in paragraphs(text) for span in rule_sentences(text, s, e)]
+
+
 class LanguagePipeline:
     """One language: a spaCy pipeline if one is installed, else rules."""
 
@@ -72,10 +77,6 @@ class LanguagePipeline:
         if model and self.nlp is None:
             raise ModelError(f"The spaCy pipeline {model!r} is not installed. Install it with "
                              f"`pip install {model.replace('_', '-')}` or choose another with --model.")
-
-    def sentences(self, text: str) -> list[tuple[int, int]]:
-        """The text's sentences, from punctuation rules that know abbreviations (no parser needed)."""
-        return [span for s, e in paragraphs(text) for span in rule_sentences(text, s, e)]
 
     def entities(self, texts: list[str], spans: list[list[tuple[int, int]]] | None = None,
                  batch_size: int = 64) -> list[list[tuple[int, int, str]]]:

@@ -24,7 +24,7 @@ from .article import Article, Failure
 from .consolidate import build_records, merge, resolve_dates
 from .extract import Detection, Extractor
 from .lexicon import Lexicon
-from .nlp import LanguagePipeline
+from .nlp import LanguagePipeline, sentences
 from .places import Gazetteer
 from .records import EventRecord
 from .text import fold
@@ -167,37 +167,36 @@ class Pipeline:
         nothing but the rules.
         """
         t0 = time.perf_counter()
-        checked: list[Result] = [self._check(a) for a in batch]
+        checked: list[Result] = [self._check(a) for a in batch]  # a checked article has a supported language
         t1 = time.perf_counter()
-        work: dict[int, list] = {}  # index -> [folded, hot, infos, detection]
+        gated: dict[int, tuple[str, list[tuple[int, int]]]] = {}  # index -> (folded text, hotspots)
         for i, r in enumerate(checked):
-            if r.failure is not None:
-                continue
-            folded = fold(r.article.text)
-            hot = self.extractor.hotspots(folded, r.article.language or "fr")
-            if hot or not self.options.relevance_gate:
-                work[i] = [folded, hot, None, None]
+            if r.failure is None:
+                folded = fold(r.article.text)
+                hot = self.extractor.hotspots(folded, r.article.language)
+                if hot or not self.options.relevance_gate:
+                    gated[i] = (folded, hot)
         t2 = time.perf_counter()
-        for i, w in list(work.items()):
+        found: dict[int, tuple[str, Detection]] = {}
+        by_lang: dict[str, list[int]] = {}
+        for i, (folded, hot) in gated.items():
             art = checked[i].article
             try:
-                sentences = self.language_pipeline(art.language or "fr").sentences(art.text)
-                w[2] = self.extractor.sentence_infos(art.text, w[0], sentences, art.language or "fr", line_language)
-                w[3] = self.extractor.detect(art.doc_id, w[0], art.language or "fr", art.published, w[2], w[1])
+                infos = self.extractor.sentence_infos(art.text, folded, sentences(art.text), art.language,
+                                                      line_language)
+                found[i] = (folded, self.extractor.detect(art.doc_id, folded, art.language, art.published,
+                                                          infos, hot))
+                by_lang.setdefault(art.language, []).append(i)
             except Exception as exc:  # one article never stops a batch
                 checked[i].failure = _extraction_failure(art, exc)
-                del work[i]
         t3 = time.perf_counter()
-        entities: dict[int, list] = {}
-        by_lang: dict[str, list[int]] = {}
-        for i in work:
-            by_lang.setdefault(checked[i].article.language or "fr", []).append(i)
+        entities: dict[int, list[tuple[int, int, str]]] = {}
         for lang, idx in by_lang.items():
-            spans = [work[i][3].sentences for i in idx] if self.options.relevance_gate else None
-            found = self.language_pipeline(lang).entities([checked[i].article.text for i in idx], spans)
-            entities.update(zip(idx, found))
+            spans = [found[i][1].sentences for i in idx] if self.options.relevance_gate else None
+            entities.update(zip(idx, self.language_pipeline(lang).entities([checked[i].article.text for i in idx],
+                                                                           spans)))
         t4 = time.perf_counter()
-        for i, (folded, hot, infos, detection) in work.items():
+        for i, (folded, detection) in found.items():
             r = checked[i]
             try:
                 r.records = self.complete(r.article, folded, detection, entities[i])
@@ -208,7 +207,7 @@ class Pipeline:
         self.timings["relevance gate"] += t2 - t1
         self.timings["extraction (rules, places, dates, merging)"] += (t3 - t2) + (t5 - t4)
         self.timings["spaCy (entities)"] += t4 - t3
-        self.timings["articles past the gate"] += len(work)
+        self.timings["articles past the gate"] += len(gated)
         yield from checked
 
     def _check(self, art: Article) -> Result:

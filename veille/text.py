@@ -43,7 +43,7 @@ def _fold_char(c: str) -> str:
 def fold(text: str) -> str:
     """Lower-case, strip accents, unify quotes and dashes; keeps the length."""
     if text.isascii():
-        return text.lower().replace("`", "'") if "`" in text else text.lower()
+        return text.lower().replace("`", "'")
     # each distinct special character is replaced once, at C speed: a Python loop over every
     # character cost 5 times more. _fold_char is idempotent, so the order does not matter, and
     # what is left to lower is ASCII or already lower case, so the length is kept.
