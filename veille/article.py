@@ -5,6 +5,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from .errors import printable
+
+MAX_ID_CHARS = 64  # a doc_id longer than this is refused (the store's key column holds 64)
+_TEXT_FIELDS = ("text", "title", "outlet", "url", "language", "doc_id", "source")
+
 
 @dataclass
 class Article:
@@ -19,8 +24,27 @@ class Article:
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name in _TEXT_FIELDS:  # every back end stores the same characters
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, clean_text(value))
         if not self.doc_id:
             self.doc_id = content_id(self.text)
+
+
+def clean_text(text: str) -> str:
+    """`text` as every database stores it: NUL characters removed, lone surrogates replaced by U+FFFD.
+
+    PostgreSQL refuses both, SQLite keeps them: normalising them before extraction gives the same
+    article, offsets and events on both.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def content_id(text: str) -> str:
@@ -39,4 +63,5 @@ class Failure:
     doc_id: str | None = None
 
     def message(self) -> str:
-        return f"{self.source}: {self.problem}" + (f" {self.fix}" if self.fix else "")
+        """One line for a terminal (control characters in a file name or a field are escaped)."""
+        return printable(f"{self.source}: {self.problem}" + (f" {self.fix}" if self.fix else ""))

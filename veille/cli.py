@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .article import Article, Failure
-from .errors import VeilleError
+from .errors import VeilleError, mask_secrets, printable
 from .readers import Defaults, parse_date, read_inputs
 
 EXIT_SKIPPED = 1
@@ -78,11 +78,14 @@ def _report(f: Failure) -> None:
     click.echo(f"skipped: {f.message()}", err=True)
 
 
-def _articles(inputs: tuple[str, ...], defaults: Defaults, failures: list[Failure]) -> Iterator[Article]:
+def _articles(inputs: tuple[str, ...], defaults: Defaults, failures: list[Failure],
+              record=None) -> Iterator[Article]:
     for item in read_inputs(list(inputs), defaults):
         if isinstance(item, Failure):
             failures.append(item)
             _report(item)
+            if record:
+                record(item)
         else:
             yield item
 
@@ -166,7 +169,12 @@ def ingest_into(store, pipe, articles_iter, failures: list[Failure], bar: Progre
             store.add_failure(result.failure)
             counts["skipped"] += 1
             continue
-        if store.add(result.article, result.records):
+        stored = store.add_guarded(result.article, result.records)
+        if isinstance(stored, Failure):
+            failures.append(stored)
+            _report(stored)
+            counts["skipped"] += 1
+        elif stored:
             counts["articles"] += 1
             counts["events"] += len(result.records)
     return counts
@@ -192,26 +200,26 @@ def ingest(inputs, published, outlet, language, model_fr, model_en, rules_only, 
     defaults = Defaults(published, outlet, language)
     for f in failures:
         store.add_failure(f)
-    run_id = store.start_run({"inputs": list(inputs), "db": store.url.split("@")[-1],
+    run_id = store.start_run({"inputs": list(inputs), "db": store.display_url,
                               "model_fr": model_fr, "model_en": model_en, "rules_only": rules_only})
-    with Progress("ingesting") as bar:
-        articles_iter = _articles(inputs, defaults, failures)
-        if workers or scheduler:
-            from .distributed import ingest_distributed
+    counts: dict = {"interrupted": True}
+    try:
+        with Progress("ingesting") as bar:
+            articles_iter = _articles(inputs, defaults, failures, record=store.add_failure)
+            if workers or scheduler:
+                from .distributed import ingest_distributed
 
-            counts = ingest_distributed(store, articles_iter, failures, scheduler=scheduler, workers=workers,
-                                        models={"fr": model_fr, "en": model_en}, rules_only=rules_only,
-                                        progress=bar.advance)
-        else:
-            pipe = _pipeline(model_fr, model_en, rules_only, processes)
-            counts = ingest_into(store, pipe, articles_iter, failures, bar)
-    for f in failures:
-        if f.doc_id is None:
-            store.add_failure(f)
-    store.finish_run(run_id, counts)
+                counts = ingest_distributed(store, articles_iter, failures, scheduler=scheduler, workers=workers,
+                                            models={"fr": model_fr, "en": model_en}, rules_only=rules_only,
+                                            progress=bar.advance)
+            else:
+                pipe = _pipeline(model_fr, model_en, rules_only, processes)
+                counts = ingest_into(store, pipe, articles_iter, failures, bar)
+    finally:
+        store.finish_run(run_id, counts)  # a stopped run is marked finished, with what it did
     click.echo(f"{counts['articles']} articles stored, {counts['already_stored']} already there, "
                f"{counts['events']} event reports, {len(failures)} inputs skipped; "
-               f"{store.count_events()} events in {db}", err=True)
+               f"{store.count_events()} events in {store.display_url}", err=True)
     sys.exit(EXIT_SKIPPED if failures else 0)
 
 
@@ -238,6 +246,7 @@ def with_filters(f):
 
 def print_table(records, console=None) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     console = console or _console()
     table = Table(show_lines=False, header_style="bold")
@@ -245,9 +254,9 @@ def print_table(records, console=None) -> None:
         table.add_column(col, overflow="fold")
     for r in records:
         prec = {1: "", 2: "~w", 3: "~m"}.get(r.time_precision, "")
-        table.add_row(r.event_date + prec, r.sub_event_type, f"{r.location or '?'} ({r.iso or '?'})",
-                      r.actor1 or "", r.actor2 or "", str(r.fatalities), str(len(r.doc_ids)),
-                      "yes" if r.background else "")
+        cells = (r.event_date + prec, r.sub_event_type, f"{r.location or '?'} ({r.iso or '?'})",
+                 r.actor1 or "", r.actor2 or "", str(r.fatalities), str(len(r.doc_ids)), "yes" if r.background else "")
+        table.add_row(*(Text(printable(c)) for c in cells))  # stored strings: no markup, no control characters
     console.print(table)
 
 
@@ -299,7 +308,7 @@ def failures(db):
 
     rows = Store(db).failures()
     for r in rows:
-        click.echo(f"{r['at']}  {r['source']}: {r['problem']} {r['fix'] or ''}")
+        click.echo(printable(f"{r['at']}  {r['source']}: {r['problem']} {r['fix'] or ''}"))
     click.echo(f"{len(rows)} failures", err=True)
 
 
@@ -349,7 +358,7 @@ def run() -> None:
     try:
         main(standalone_mode=True)
     except VeilleError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {printable(mask_secrets(str(exc)))}", err=True)
         sys.exit(2)
 
 

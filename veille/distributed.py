@@ -100,8 +100,13 @@ def _write(store, results: list[dict], counts: dict[str, int], failures: list[Fa
             failures.append(f)
             store.add_failure(f)
             counts["skipped"] += 1
-        elif store.add(art, [EventRecord.from_dict(r) for r in res["records"]]):
-            counts["articles"] += 1
-            counts["events"] += len(res["records"])
+        else:
+            stored = store.add_guarded(art, [EventRecord.from_dict(r) for r in res["records"]])
+            if isinstance(stored, Failure):
+                failures.append(stored)
+                counts["skipped"] += 1
+            elif stored:
+                counts["articles"] += 1
+                counts["events"] += len(res["records"])
         if progress:
             progress(1)

@@ -18,9 +18,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..article import Article, Failure
+from ..article import MAX_ID_CHARS, Article, Failure, clean_text
 from ..dedup import consolidate, mention_key, same_event
-from ..errors import StoreError
+from ..errors import InputError, StoreError, mask_secrets
 from ..records import EventRecord
 from . import schema
 from .schema import articles, events, failures, mentions, runs
@@ -38,6 +38,11 @@ _MOVE_MENTIONS = (mentions.update()
                   .where(sa.or_(mentions.c.event_id == _B("old"), mentions.c.mention_id == _B("mention")))
                   .values(event_id=_B("new")))
 
+
+
+def display_url(url: str) -> str:
+    """The database URL as it may be printed or logged: the password masked."""
+    return mask_secrets(url)
 
 
 def normalise_url(url: str) -> str:
@@ -70,6 +75,7 @@ class EventFilter:
 class Store:
     def __init__(self, url: str = "veille.db") -> None:
         self.url = normalise_url(url)
+        self.display_url = display_url(url)
         # parsed records by id; an id names fixed content (mention rows never change their record,
         # an event id is derived from its members), so these caches are safe with concurrent writers
         self._events: dict[str, EventRecord] = {}
@@ -78,12 +84,15 @@ class Store:
         try:
             self.engine: Engine = sa.create_engine(self.url, future=True)
         except (sa.exc.ArgumentError, ImportError) as exc:
-            raise StoreError(f"cannot open the database {url!r}: {exc}. Use a file path (SQLite) "
-                             "or postgresql://user:password@host/dbname.") from exc
+            raise StoreError(f"cannot open the database {self.display_url!r}: {mask_secrets(str(exc))}. Use a file "
+                             "path (SQLite) or postgresql://user:password@host/dbname.") from None
+        # Writers go through self.writer. On SQLite a writer takes the write lock when its transaction
+        # begins (BEGIN IMMEDIATE), not half-way through it; a reader begins a deferred transaction,
+        # which in WAL mode never waits for a writer and never holds one up.
+        self.writer: Engine = self.engine.execution_options(veille_writer=True)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            # writers take the write lock when their transaction begins, not half-way through it
-            sa.event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
         self.upgrade()
 
     @property
@@ -91,20 +100,31 @@ class Store:
         return self.engine.dialect.name
 
     def upgrade(self) -> None:
-        """Apply the Alembic migrations the database lacks."""
+        """Apply the Alembic migrations the database lacks (a reader of an up-to-date store writes nothing)."""
         from alembic import command
         from alembic.config import Config
+        from alembic.script import ScriptDirectory
 
         cfg = Config()
         cfg.set_main_option("script_location", str(resources.files("veille.store") / "migrations"))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
         try:
-            with self.engine.begin() as conn:
+            if self._revision() == head:
+                return
+            with self.writer.begin() as conn:
                 if self.dialect == "postgresql":
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(424242)"))
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
-        except sa.exc.OperationalError as exc:
-            raise StoreError(f"cannot open the database {self.url}: {exc.orig}. Check the path or the server.") from exc
+        except sa.exc.DBAPIError as exc:
+            raise StoreError(f"cannot open the database {self.display_url}: "
+                             f"{mask_secrets(str(exc.orig)).strip()}. {_open_fix(self.dialect)}") from None
+
+    def _revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
     # -- writing ---------------------------------------------------------------------
     def has_article(self, doc_id: str) -> bool:
@@ -112,8 +132,15 @@ class Store:
             return conn.execute(_HAS_ARTICLE, {"doc_id": doc_id}).first() is not None
 
     def add(self, article: Article, records: list[EventRecord]) -> bool:
-        """Store one article and its records; False when it was already stored."""
-        with self.engine.begin() as conn:
+        """Store one article and its records; False when it was already stored.
+
+        Raises InputError when the article cannot be stored as it is (the same on every back end).
+        """
+        if len(article.doc_id) > MAX_ID_CHARS:
+            raise InputError(article.source or article.doc_id[:MAX_ID_CHARS],
+                             f"the doc_id is {len(article.doc_id)} characters long, more than {MAX_ID_CHARS}.",
+                             "Shorten it, or leave it out to let veille derive one from the text.")
+        with self.writer.begin() as conn:
             self._lock(conn)
             if conn.execute(_HAS_ARTICLE, {"doc_id": article.doc_id}).first():
                 return False
@@ -129,17 +156,38 @@ class Store:
                 self._recluster(conn, records)
         return True
 
+    def add_guarded(self, article: Article, records: list[EventRecord]) -> bool | Failure:
+        """`add` inside a guard: an error storing this article becomes a recorded Failure naming it.
+
+        The other articles are not affected (each article is its own transaction). Errors of the
+        database itself (gone, full) are raised: recording the failure fails too, and the run stops.
+        """
+        try:
+            return self.add(article, records)
+        except InputError as exc:
+            failure = Failure(exc.source, exc.problem, exc.fix, _fitting_id(article.doc_id))
+        except Exception as exc:  # one article never stops a batch
+            self._events.clear()  # the caches may hold what the rolled-back transaction wrote
+            self._members.clear()
+            failure = Failure(article.source or article.doc_id[:MAX_ID_CHARS],
+                              f"storing the article failed ({type(exc).__name__}: {_short_error(exc)}).",
+                              "The other articles are stored. Check this article's fields; if they look right, "
+                              "report it with this message.", _fitting_id(article.doc_id))
+        self.add_failure(failure)
+        return failure
+
     def add_failure(self, failure: Failure) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(failures.insert().values(source=failure.source, doc_id=failure.doc_id,
-                                                  problem=failure.problem, fix=failure.fix, at=now()))
+        with self.writer.begin() as conn:
+            conn.execute(failures.insert().values(
+                source=clean_text(failure.source), doc_id=_fitting_id(failure.doc_id),
+                problem=clean_text(failure.problem), fix=clean_text(failure.fix or ""), at=now()))
 
     def start_run(self, config: dict) -> int:
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             return conn.execute(runs.insert().values(started_at=now(), config=config)).inserted_primary_key[0]
 
     def finish_run(self, run_id: int, counts: dict) -> None:
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             conn.execute(runs.update().where(runs.c.id == run_id).values(finished_at=now(), counts=counts))
 
     def _lock(self, conn: Connection) -> None:
@@ -266,24 +314,46 @@ def _filtered(q, flt: EventFilter, paged: bool = True):
     if flt.until:
         q = q.where(events.c.event_date <= flt.until)
     if flt.country:
-        q = q.where(sa.func.upper(events.c.iso) == flt.country.upper())
+        q = q.where(events.c.iso == flt.country.upper())  # codes are stored upper-case; the index applies
     if flt.admin1:
         q = q.where(events.c.admin1 == flt.admin1)
     if flt.event_type:
         q = q.where(sa.or_(events.c.event_type == flt.event_type, events.c.sub_event_type == flt.event_type))
     if flt.actor:
-        like = f"%{flt.actor}%"
-        q = q.where(sa.or_(events.c.actor1.ilike(like), events.c.actor2.ilike(like)))
+        like = _contains(flt.actor)
+        q = q.where(sa.or_(events.c.actor1.ilike(like, escape="\\"), events.c.actor2.ilike(like, escape="\\")))
     if flt.outlet or flt.text:
         sub = sa.select(mentions.c.event_id).join(articles, articles.c.doc_id == mentions.c.doc_id)
         if flt.outlet:
             sub = sub.where(articles.c.outlet == flt.outlet)
         if flt.text:
-            sub = sub.where(articles.c.text.ilike(f"%{flt.text}%"))
+            sub = sub.where(articles.c.text.ilike(_contains(flt.text), escape="\\"))
         q = q.where(events.c.event_id.in_(sub))
     if paged and flt.limit:
         q = q.limit(flt.limit).offset(flt.offset)
     return q
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere: % and _ are characters, not wildcards."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _fitting_id(doc_id: str | None) -> str | None:
+    return doc_id if doc_id is None or len(doc_id) <= MAX_ID_CHARS else None
+
+
+def _short_error(exc: Exception, limit: int = 300) -> str:
+    """The database's own message, without the statement and its parameters (an article's whole text)."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = mask_secrets(text[0] if text else "")
+    return first if len(first) <= limit else first[:limit] + "..."
+
+
+def _open_fix(dialect: str) -> str:
+    if dialect == "sqlite":
+        return "Check the path: --db takes a SQLite file made by veille (or a new file name) or a postgresql:// URL."
+    return "Check the server, the database name, the user and the password."
 
 
 def _json(value) -> dict:
@@ -298,8 +368,13 @@ def _row(r) -> dict:
     return d
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take the write lock at once; readers begin deferred (see Store.__init__)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("veille_writer") else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    dbapi_conn.isolation_level = None  # transactions are begun explicitly (see Store.__init__)
+    dbapi_conn.isolation_level = None  # transactions are begun explicitly (see _sqlite_begin)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")

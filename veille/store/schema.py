@@ -11,6 +11,8 @@ articles = sa.Table(
     sa.Column("text", sa.Text, nullable=False), sa.Column("source", sa.Text),
     sa.Column("n_events", sa.Integer, nullable=False, server_default="0"),
     sa.Column("ingested_at", sa.DateTime, nullable=False),
+    sa.Index("ix_articles_published_doc", "published", "doc_id"),
+    sa.Index("ix_articles_outlet", "outlet"),
 )
 events = sa.Table(
     "events", metadata,
@@ -25,6 +27,7 @@ events = sa.Table(
     sa.Column("background", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("n_articles", sa.Integer, nullable=False, server_default="1"),
     sa.Column("record", sa.JSON, nullable=False),
+    sa.Index("ix_events_date_id", "event_date", "event_id"),
 )
 mentions = sa.Table(
     "mentions", metadata,
