@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .extract import STRONG_ORDER, Mention, _family
+from .detection import STRONG_ORDER, Mention, _family
 from .lexicon import Lexicon
 from .places import Gazetteer, Place
 from .records import EventRecord, Evidence
@@ -36,6 +36,10 @@ class Event:
         lm = next((m.landmark for m in self.mentions if m.landmark), None)
         if lm:
             return lm.code
+        confirmed = [m for m in self.mentions if m.confirmed and not m.join_only] or \
+            [m for m in self.mentions if m.confirmed]
+        if confirmed:  # the type the classifier is surest of, among the mentions that could tell it alone
+            return max(confirmed, key=lambda m: (m.probability, -m.span[0])).code
         codes = {m.code for m in self.mentions}
         return next((c for c in STRONG_ORDER if c in codes), self.mentions[0].code)
 
@@ -75,18 +79,38 @@ def _mention_date(m: Mention) -> date | None:
     return m.date.date if m.date and m.date.kind != "relative" else None
 
 
+# kinds of event whose mentions in one article may be one event told in several ways
+_KIN = {"SHELL": "violence", "AIR": "violence", "IED": "violence", "SUICIDE": "violence", "GRENADE": "violence",
+        "CHEM": "violence", "ATTACK": "violence", "CLASH": "violence", "VAC": "violence", "ABDUCT": "violence",
+        "SEXVIOL": "violence", "TAKEOVER": "violence", "REGAIN": "violence",
+        "PROTEST": "crowd", "PROTEST_INT": "crowd", "PROTEST_FORCE": "crowd", "RIOT": "crowd", "MOB": "crowd"}
+
+
+def _specific(m: Mention) -> bool:
+    """The mention names its own place below the country, or its own date."""
+    return bool((m.place and m.place.chosen and m.place.chosen.kind not in ("country", "province", "region"))
+                or (m.date and m.date.date))
+
+
+def _same_kind(ev: Event, m: Mention) -> bool:
+    """Rule mentions join only their own kind; a classified one may tell its event's kin without detail."""
+    if _family(ev.code) == _family(m.code) and (
+            ev.code == m.code or "ATTACK" in (ev.code, m.code) or {ev.code, m.code} == {"PROTEST", "RIOT"}):
+        return True
+    kin = _KIN.get(ev.code)
+    return bool(m.confirmed and kin and kin == _KIN.get(m.code) and not _specific(m))
+
+
 def compatible(ev: Event, m: Mention) -> bool:
     if ev.mentions[0].count > 1 or m.count > 1:
         return False
-    if _family(ev.code) != _family(m.code) or m.another:
-        return False
-    if ev.code != m.code and "ATTACK" not in (ev.code, m.code) and {ev.code, m.code} != {"PROTEST", "RIOT"}:
+    if m.another or not _same_kind(ev, m):
         return False
     relative = {x.date.kind == "relative" for x in ev.mentions + [m] if x.date and not x.landmark}
     if len(relative) > 1:  # "quelques jours plus tard" is another day than a dated mention
         return False
     weapons = {x.weapon for x in ev.mentions if x.weapon} | ({m.weapon} if m.weapon else set())
-    if len({_weapon_family(w) for w in weapons}) > 1:
+    if len({_weapon_family(w) for w in weapons}) > 1 and not m.confirmed:
         return False
     lms = {x.landmark.key for x in ev.mentions if x.landmark}
     if m.landmark and lms:

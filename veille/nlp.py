@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from dataclasses import dataclass
+from typing import Callable
 
 from .errors import ModelError
 
@@ -57,6 +59,43 @@ def rule_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def sentences(text: str) -> list[tuple[int, int]]:
     """The text's sentences in every language, from punctuation rules (no parser needed)."""
     return [span for s, e in paragraphs(text) for span in rule_sentences(text, s, e)]
+
+
+@dataclass
+class SentenceInfo:
+    start: int
+    end: int
+    para: int
+    skipped: str | None = None  # why the sentence holds no event ("related link", "caption", ...)
+
+
+def sentence_infos(text: str, folded: str, lang: str, skip: list[re.Pattern[str]], caption: list[re.Pattern[str]],
+                   line_lang: Callable[[str], str | None] | None = None) -> list[SentenceInfo]:
+    """The text's sentences with their paragraph number, and why a line holds no event.
+
+    Stage "sentences": `skip` and `caption` are the patterns of page furniture
+    and photo captions (cues.tsv); a line in another language than the article
+    (a caption, a quote) is skipped too, when `line_lang` says so.
+    """
+    infos: list[SentenceInfo] = []
+    para, last_nl, why = 0, -1, None
+    for s, e in sentences(text):
+        nl = text.rfind("\n", 0, s)
+        if nl != last_nl:  # a new line: judge it once
+            para += 1
+            last_nl = nl
+            end = text.find("\n", e)
+            end = end if end >= 0 else len(text)
+            line = folded[nl + 1:end]
+            why = None
+            if any(p.search(line) for p in skip):
+                why = "related link or page furniture"
+            elif any(p.search(line) for p in caption):
+                why = "photo caption or credit"
+            elif line_lang is not None and len(line.split()) >= 6 and line_lang(text[nl + 1:end]) not in (None, lang):
+                why = "line in another language (caption or quote)"
+        infos.append(SentenceInfo(s, e, para, why))
+    return infos
 
 
 class LanguagePipeline:

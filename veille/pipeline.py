@@ -16,20 +16,24 @@ import sys
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .article import Article, Failure
+from .classify import Classifier, EventModel, Policy
 from .consolidate import build_records, merge, resolve_dates
-from .extract import Detection, Extractor
+from .detection import RuleDetector
+from .extract import Arguments
+from .gate import Gate
+from .language import SUPPORTED, LanguageDetector, check, line_language
 from .lexicon import Lexicon
-from .nlp import LanguagePipeline, sentences
+from .nlp import LanguagePipeline, sentence_infos
 from .places import Gazetteer
 from .records import EventRecord
+from .stages import Doc, Stage, check as check_stages
 from .text import fold
 
-SUPPORTED = ("fr", "en")
+__all__ = ["Options", "Pipeline", "Result", "SUPPORTED", "line_language"]
 
 
 def default_cache_dir() -> Path:
@@ -46,6 +50,7 @@ class Options:
     use_models: bool = True  # False: rules only (no spaCy), for every language
     batch_size: int = 32
     relevance_gate: bool = True
+    classifier: bool = True  # False: the rules alone decide which sentences report events (an ablation)
     n_process: int = 1  # worker processes for extraction; 2 pays on a 2-core machine for long runs
 
     def __post_init__(self) -> None:
@@ -63,44 +68,47 @@ class Result:
     article: Article
     records: list[EventRecord] = field(default_factory=list)
     failure: Failure | None = None
-    skipped_sentences: int = 0
-
-
-class LanguageDetector:
-    def __init__(self) -> None:
-        from lingua import Language, LanguageDetectorBuilder
-
-        self._langs = [Language.FRENCH, Language.ENGLISH, Language.ARABIC, Language.GERMAN,
-                       Language.SPANISH, Language.ITALIAN, Language.PORTUGUESE, Language.RUSSIAN]
-        self._detector = LanguageDetectorBuilder.from_languages(*self._langs).build()
-
-    def __call__(self, text: str) -> str | None:
-        lang = self._detector.detect_language_of(text[:4000])
-        return lang.iso_code_639_1.name.lower() if lang else None
 
 
 class Pipeline:
     """Loads resources once; `run` processes articles in batches."""
 
-    def __init__(self, options: Options | None = None) -> None:
+    def __init__(self, options: Options | None = None, model: EventModel | None = None) -> None:
         self.options = options or Options()
         self.lex = Lexicon.load()
         self.gazetteer = Gazetteer(self.options.cache_dir)
-        self.extractor = Extractor(self.lex, self.gazetteer)
+        self.rules = RuleDetector(self.lex)
+        self.gate = Gate(self.lex, self.rules.landmarks)
+        self.arguments = Arguments(self.lex, self.gazetteer)
+        if model is None and self.options.classifier:
+            model = EventModel.load()
+        self.classifier = Classifier(model, self.rules, self.lex.taxonomy,
+                                     Policy(use_model=self.options.classifier and model is not None))
         self._langs: dict[str, LanguagePipeline] = {}
         self._detector: LanguageDetector | None = None
         self.timings: Counter[str] = Counter()  # seconds spent per stage, for benchmarks
+        self.stages = self.build_stages()
+        check_stages(self.stages)
+
+    def build_stages(self) -> list[Stage]:
+        """The stages in order, each with what it needs and what it gives (veille.stages)."""
+        return [
+            Stage("language", ("article",), ("language",), run=self._language),
+            Stage("gate", ("language",), ("folded", "hotspots", "candidates"), run=self._gate),
+            Stage("sentences", ("folded",), ("sentences",), run=self._sentences),
+            Stage("detection", ("sentences", "hotspots", "candidates"), ("detection",), run=self._detect),
+            Stage("classification", ("detection",), ("labels",), run=self._classify),
+            Stage("entities", ("labels",), ("entities",), run_batch=self._entities),
+            Stage("arguments", ("labels", "entities"), ("mentions", "places"), run=self._arguments),
+            Stage("merging", ("mentions",), ("events",), run=self._merge),
+            Stage("dates", ("events",), ("event dates", "background"), run=self._dates),
+            Stage("coding", ("event dates", "places"), ("records",), run=self._code),
+        ]
 
     def language_pipeline(self, lang: str) -> LanguagePipeline:
         if lang not in self._langs:
             self._langs[lang] = LanguagePipeline(lang, self.options.models.get(lang), self.options.use_models)
         return self._langs[lang]
-
-    @property
-    def detector(self) -> LanguageDetector:
-        if self._detector is None:
-            self._detector = LanguageDetector()
-        return self._detector
 
     # -- running -----------------------------------------------------------------
     def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
@@ -159,94 +167,81 @@ class Pipeline:
         return next(self._batch([article])).records
 
     def _batch(self, batch: list[Article]) -> Iterator[Result]:
-        """Check, gate, detect with rules, read entities where events were found, complete.
+        """Every stage in turn over the batch; an article that fails or has nothing left to find drops out.
 
         Sentences come from rules, and whether a sentence holds an event does not
         depend on named entities; so spaCy reads only the sentences an event was
-        found in, all of this batch's at once, and every other sentence costs
-        nothing but the rules.
+        found in, all of this batch's at once.
         """
-        t0 = time.perf_counter()
-        checked: list[Result] = [self._check(a) for a in batch]  # a checked article has a supported language
-        t1 = time.perf_counter()
-        gated: dict[int, tuple[str, list[tuple[int, int]]]] = {}  # index -> (folded text, hotspots)
-        for i, r in enumerate(checked):
-            if r.failure is None:
-                folded = fold(r.article.text)
-                hot = self.extractor.hotspots(folded, r.article.language)
-                if hot or not self.options.relevance_gate:
-                    gated[i] = (folded, hot)
-        t2 = time.perf_counter()
-        found: dict[int, tuple[str, Detection]] = {}
-        by_lang: dict[str, list[int]] = {}
-        for i, (folded, hot) in gated.items():
-            art = checked[i].article
-            try:
-                infos = self.extractor.sentence_infos(art.text, folded, sentences(art.text), art.language,
-                                                      line_language)
-                found[i] = (folded, self.extractor.detect(art.doc_id, folded, art.language, art.published,
-                                                          infos, hot))
-                by_lang.setdefault(art.language, []).append(i)
-            except Exception as exc:  # one article never stops a batch
-                checked[i].failure = _extraction_failure(art, exc)
-        t3 = time.perf_counter()
-        entities: dict[int, list[tuple[int, int, str]]] = {}
-        for lang, idx in by_lang.items():
-            spans = [found[i][1].sentences for i in idx] if self.options.relevance_gate else None
-            entities.update(zip(idx, self.language_pipeline(lang).entities([checked[i].article.text for i in idx],
-                                                                           spans)))
-        t4 = time.perf_counter()
-        for i, (folded, detection) in found.items():
-            r = checked[i]
-            try:
-                r.records = self.complete(r.article, folded, detection, entities[i])
-            except Exception as exc:  # one article never stops a batch
-                r.failure = _extraction_failure(r.article, exc)
-        t5 = time.perf_counter()
-        self.timings["language and checks"] += t1 - t0
-        self.timings["relevance gate"] += t2 - t1
-        self.timings["extraction (rules, places, dates, merging)"] += (t3 - t2) + (t5 - t4)
-        self.timings["spaCy (entities)"] += t4 - t3
-        self.timings["articles past the gate"] += len(gated)
-        yield from checked
+        docs = [Doc(a) for a in batch]
+        for stage in self.stages:
+            t0 = time.perf_counter()
+            stage(docs)
+            self.timings[stage.name] += time.perf_counter() - t0
+        self.timings["articles past the gate"] += sum(1 for d in docs if d.sentences)
+        for d in docs:
+            yield Result(d.article, d.records, d.failure)
 
-    def _check(self, art: Article) -> Result:
-        where = art.source or art.doc_id
-        if not art.text or not art.text.strip():
-            return Result(art, failure=Failure(where, "the article has no text.", "Give a non-empty text.", art.doc_id))
-        if art.language is None:
-            art.language = self.detector(art.text)
-        if art.language not in SUPPORTED:
-            return Result(art, failure=Failure(
-                where, f"language {art.language or 'unknown'!s} is not supported (veille reads {', '.join(SUPPORTED)}).",
-                "Set the language explicitly if detection was wrong.", art.doc_id))
-        if art.published is None:
-            return Result(art, failure=Failure(
-                where, "no publication date: relative dates ('hier', 'on Monday') cannot be resolved.",
-                "Give one with --published YYYY-MM-DD or a 'published' field.", art.doc_id))
-        if art.published < date(1900, 1, 1) or art.published > date.today().replace(year=date.today().year + 1):
-            return Result(art, failure=Failure(where, f"publication date {art.published} is not plausible.",
-                                               "Check the date field.", art.doc_id))
-        return Result(art)
+    # -- the stages, one article at a time (entities: the batch) -------------------------------
+    def _language(self, d: Doc) -> None:
+        d.failure = check(d.article, self.detect_language)
+        d.done = d.failure is not None
 
-    def complete(self, art: Article, folded: str, detection: Detection,
-                 entities: list[tuple[int, int, str]]) -> list[EventRecord]:
-        """Events of one article from what `Extractor.detect` found and the entities of its sentences."""
-        if not detection.pending:
-            return []
-        text, pub = art.text, art.published
-        assert pub is not None
-        context = self.gazetteer.context_countries(text, folded)
-        mentions, places = self.extractor.complete(detection, text, folded, context, entities)
-        events = merge(mentions)
-        resolve_dates(events, pub)
-        fallback = _main_country(places, context)
-        return build_records(self.lex, self.gazetteer, events, art.doc_id, text, context, fallback)
+    def detect_language(self, text: str) -> str | None:
+        """lingua, loaded on first use (most inputs say their language)."""
+        if self._detector is None:
+            self._detector = LanguageDetector()
+        return self._detector(text)
 
+    def _gate(self, d: Doc) -> None:
+        art = d.article
+        d.folded = fold(art.text)
+        d.hotspots = self.gate.hotspots(d.folded, art.language)
+        if not self.options.relevance_gate:
+            d.candidates = [(0, len(art.text))]
+        elif self.options.classifier:
+            d.candidates = self.gate.candidates(d.folded, art.language)
+        d.done = not d.hotspots and not d.candidates
 
-def _extraction_failure(art: Article, exc: Exception) -> Failure:
-    return Failure(art.source or art.doc_id, f"extraction failed ({type(exc).__name__}: {exc}).",
-                   "Please report it with this article.", art.doc_id)
+    def _sentences(self, d: Doc) -> None:
+        lang = d.article.language
+        d.sentences = sentence_infos(d.article.text, d.folded, lang, self.lex.cue(lang, "skip_line"),
+                                     self.lex.cue(lang, "caption"), line_language)
+
+    def _detect(self, d: Doc) -> None:
+        art = d.article
+        d.detection = self.rules.detect(art.doc_id, d.folded, art.language, art.published, d.sentences,
+                                           d.hotspots, d.candidates)
+
+    def _classify(self, d: Doc) -> None:
+        self.classifier(d.article.doc_id, d.detection, d.article.published)
+        d.done = not d.detection.pending
+
+    def _entities(self, docs: list[Doc]) -> None:
+        by_lang: dict[str, list[Doc]] = {}
+        for d in docs:
+            by_lang.setdefault(d.article.language, []).append(d)
+        for lang, group in by_lang.items():
+            spans = [d.detection.spans for d in group] if self.options.relevance_gate else None
+            found = self.language_pipeline(lang).entities([d.article.text for d in group], spans)
+            for d, ents in zip(group, found):
+                d.entities = ents
+
+    def _arguments(self, d: Doc) -> None:
+        context = self.gazetteer.context_countries(d.article.text, d.folded)
+        d.mentions, d.places = self.arguments.complete(d.detection, d.article.text, d.folded, context, d.entities)
+        d.context = context
+
+    def _merge(self, d: Doc) -> None:
+        d.events = merge(d.mentions)
+
+    def _dates(self, d: Doc) -> None:
+        resolve_dates(d.events, d.article.published)
+
+    def _code(self, d: Doc) -> None:
+        fallback = _main_country(d.places, d.context)
+        d.records = build_records(self.lex, self.gazetteer, d.events, d.article.doc_id, d.article.text,
+                                  d.context, fallback)
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -294,22 +289,6 @@ def _pool_batch(batch: list[Article]) -> tuple[list[Result], Counter]:
     pipe.timings.clear()
     results = list(pipe._batch(batch))
     return results, Counter(pipe.timings)
-
-
-_FUNCTION_WORDS = {
-    "fr": frozenset("le la les des du de et est une un dans pour que qui sur au aux par avec ont été il elle ce cette".split()),
-    "en": frozenset("the and of to in is with for on that at by from was were has have it this an are".split()),
-}
-
-
-def line_language(line: str) -> str | None:
-    """The language of one line by its function words (cheap; lingua is for whole articles)."""
-    tokens = [t.strip(".,;:!?()\"'«»").lower() for t in line.split()]
-    scores = {lang: sum(t in words for t in tokens) for lang, words in _FUNCTION_WORDS.items()}
-    best = max(scores, key=scores.get)
-    if scores[best] < 3 or scores[best] < 2 * min(scores.values()):
-        return None  # too short or mixed: keep the line
-    return best
 
 
 def _main_country(places, context: dict[str, float]) -> str | None:
