@@ -5,6 +5,7 @@ import gzip
 import json
 import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -172,3 +173,217 @@ def test_pipeline_reports_unsupported_language_and_goes_on(pipeline):
 def test_pipeline_empty_text_is_a_failure_not_a_crash(pipeline):
     res = next(pipeline.run([Article(text="   \n ", published=date(2021, 5, 28), language="fr")]))
     assert res.failure and "no text" in res.failure.problem
+
+
+# -- hardening (issue 13): no input stops the reading, and memory stays bounded -------------------
+def good_line(doc_id: str) -> str:
+    return json.dumps({"doc_id": doc_id, "text": GOOD, "published": "2021-05-28"})
+
+
+def test_readers_deeply_nested_json_line_is_a_failure_not_a_crash(tmp_path):
+    deep = '{"text": "x", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    (tmp_path / "feed.jsonl").write_text("\n".join([good_line("a"), deep, good_line("b")]) + "\n")
+    arts, fails = read(tmp_path, "feed.jsonl")
+    assert [a.doc_id for a in arts] == ["a", "b"]
+    assert fails[0].source.endswith("line 2") and "nested more than 64 levels" in fails[0].problem
+
+
+@pytest.mark.parametrize("text, depth", [
+    ('{"text": "[[[[{{{{ brackets in a string do not count"}', 1),
+    ('{"text": "an escaped quote \\" then [[["}', 1),
+    ('[[[1], [2]], {"a": {"b": []}}]', 4),
+])
+def test_readers_json_depth_ignores_brackets_inside_strings(text, depth):
+    from veille.readers import json_depth
+
+    assert json_depth(text) == depth
+    assert json.loads(text) is not None
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"text": "a\tb", "published": "2021-05-28"}', "a control character (U+0009) inside a string at column 12; escape it"),
+    ('{"text": "été', "the string that starts at column 10 is not closed"),
+    ('{"text": "ok"} trailing', "extra data at column 16"),
+    ('{"text": }', "expecting value at column 10"),
+])
+def test_readers_json_error_names_the_problem_and_the_right_column(tmp_path, line, problem):
+    (tmp_path / "feed.jsonl").write_text(line + "\n" + good_line("after") + "\n", encoding="utf-8")
+    arts, fails = read(tmp_path, "feed.jsonl")
+    assert [a.doc_id for a in arts] == ["after"]
+    assert fails[0].problem == f"malformed JSON: {problem}." and "at at" not in fails[0].message()
+
+
+def test_readers_over_long_doc_id_is_refused_with_a_message(tmp_path):
+    long_line = json.dumps({"doc_id": "d" * 100, "text": GOOD, "published": "2021-05-28"})
+    (tmp_path / "feed.jsonl").write_text("\n".join([good_line("a"), long_line, good_line("b")]) + "\n")
+    arts, fails = read(tmp_path, "feed.jsonl")
+    assert [a.doc_id for a in arts] == ["a", "b"] and "100 characters long, more than 64" in fails[0].problem
+
+
+def test_readers_nul_and_lone_surrogates_are_normalised(tmp_path):
+    line = '{"doc_id": "n\\u0000ul", "title": "T\\ud800", "text": "Des\\u0000 roquettes", "published": "2021-05-28"}'
+    (tmp_path / "feed.jsonl").write_text(line + "\n")
+    arts, fails = read(tmp_path, "feed.jsonl")
+    assert not fails and arts[0].doc_id == "nul" and arts[0].text == "Des roquettes" and arts[0].title == "T\ufffd"
+
+
+def test_readers_gzip_line_of_hundreds_of_megabytes_is_skipped_in_bounded_memory(tmp_path):
+    """The line is measured while it is decompressed: memory does not grow with the line."""
+    import subprocess
+    import sys
+
+    member = gzip.compress(b"a" * (32 << 20), compresslevel=9)
+    with (tmp_path / "bomb.jsonl.gz").open("wb") as f:
+        f.write(gzip.compress((good_line("before") + '\n{"text": "').encode()))
+        for _ in range(12):  # 384 MB in one line; gzip members concatenated form one stream
+            f.write(member)
+        f.write(gzip.compress(('"}\n' + good_line("after") + "\n").encode()))
+    script = ("import json, re, sys\nfrom veille.readers import read_inputs\n"
+              "out = [getattr(x, 'doc_id', None) or x.message() for x in read_inputs([sys.argv[1]])]\n"
+              "status = open('/proc/self/status').read()\n"  # VmHWM: this process's peak, not its parent's
+              "print(json.dumps([out, int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1))]))")
+    res = subprocess.run([sys.executable, "-c", script, str(tmp_path / "bomb.jsonl.gz")],
+                         capture_output=True, text=True, timeout=600)
+    out, peak_kb = json.loads(res.stdout)
+    assert out[0] == "before" and out[2] == "after"
+    assert "line 2: the line is 384 MB long, more than the 20 MB" in out[1]
+    assert peak_kb < 200 * 1024, f"reading peaked at {peak_kb // 1024} MB"
+
+
+def test_readers_truncated_gzip_keeps_the_lines_before_and_says_so(tmp_path):
+    data = gzip.compress(("\n".join(good_line(f"d{i}") for i in range(50)) + "\n").encode())
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    arts, fails = read(tmp_path, "cut.jsonl.gz")
+    assert len(fails) == 1 and "cannot be read to the end" in fails[0].problem and "cut.jsonl.gz" in fails[0].source
+    assert all(a.doc_id.startswith("d") for a in arts)
+
+
+def test_readers_fifo_device_and_socket_in_a_folder_are_skipped_with_a_message(tmp_path):
+    import socket
+
+    (tmp_path / "a.jsonl").write_text(good_line("a") + "\n")
+    os.mkfifo(tmp_path / "b.jsonl")  # no writer: opening it for reading would wait forever
+    (tmp_path / "c.txt").symlink_to("/dev/zero")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "d.jsonl"))
+    (tmp_path / "e.jsonl").write_text(good_line("e") + "\n")
+    try:
+        arts, fails = read(tmp_path, ".")
+    finally:
+        sock.close()
+    assert [a.doc_id for a in arts] == ["a", "e"]
+    problems = {Path(f.source).name: f.problem for f in fails}
+    assert "named pipe (FIFO), not a regular file" in problems["b.jsonl"]
+    assert "character device" in problems["c.txt"] and "socket" in problems["d.jsonl"]
+
+
+def test_readers_fifo_named_on_the_command_line_is_read(tmp_path):
+    import threading
+
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(good_line("piped") + "\n"))
+    writer.start()
+    arts, fails = read(tmp_path, "feed.jsonl")
+    writer.join(10)
+    assert not fails and [a.doc_id for a in arts] == ["piped"]
+
+
+def test_readers_link_to_a_folder_is_reported_not_followed(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.jsonl").write_text(good_line("a") + "\n")
+    (tmp_path / "top").mkdir()
+    (tmp_path / "top" / "loop").symlink_to(tmp_path / "top")
+    (tmp_path / "top" / "real").symlink_to(tmp_path / "real")
+    arts, fails = read(tmp_path, "top")
+    assert not arts and sorted(Path(f.source).name for f in fails) == ["loop", "real"]
+    assert all("link to a folder" in f.problem for f in fails)
+
+
+def test_readers_deep_folders_do_not_overflow(tmp_path):
+    deep = tmp_path
+    for _ in range(300):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    (deep / "a.jsonl").write_text(good_line("deep") + "\n")
+    arts, fails = read(tmp_path, ".")
+    assert not fails and [a.doc_id for a in arts] == ["deep"]
+
+
+UNPRIVILEGED = 65534  # nobody: root reads every file, so permissions are tested as another user
+
+
+def _read_as_unprivileged(path: Path) -> list[list]:
+    """read_inputs in a forked child that gave up root (the interpreter itself may not be runnable by nobody)."""
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop privileges, read, report, exit without running pytest's teardown
+        try:
+            os.close(rfd)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(UNPRIVILEGED)
+                os.setuid(UNPRIVILEGED)
+            items = [[getattr(x, "doc_id", None), getattr(x, "problem", None), x.source] for x in read_inputs([str(path)])]
+            os.write(wfd, json.dumps(items).encode())
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    with os.fdopen(rfd, "rb") as r:
+        data = r.read()
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+def test_readers_unreadable_folder_and_file_are_reported_last_one_too():
+    """Every folder or file that cannot be read is reported, including the last one walked."""
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="veille-perm-"))
+    locked = [root / "a_ok" / "secret.jsonl", root / "b_locked", root / "z_locked"]
+    try:
+        root.chmod(0o755)
+        for name in ("a_ok", "b_locked", "z_locked"):
+            (root / name).mkdir()
+            (root / name / "x.jsonl").write_text(good_line(name) + "\n")
+        (root / "a_ok" / "secret.jsonl").write_text(good_line("secret") + "\n")
+        for p in locked:
+            p.chmod(0)
+        items = _read_as_unprivileged(root)
+    finally:
+        for p in locked:
+            p.chmod(0o755)
+        shutil.rmtree(root)
+    assert [doc for doc, _, _ in items if doc] == ["a_ok"]
+    failures = {Path(src).name: problem for doc, problem, src in items if not doc}
+    assert "permission denied" in failures["secret.jsonl"]
+    assert "cannot read the folder" in failures["b_locked"] and "cannot read the folder" in failures["z_locked"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_readers_utf16_and_utf32_text_files_are_read(tmp_path, encoding):
+    (tmp_path / "a.txt").write_bytes(("Roquettes\n\n" + GOOD).encode(encoding))
+    arts, fails = read(tmp_path, "a.txt")
+    assert not fails and arts[0].title == "Roquettes" and arts[0].text.endswith("irakiennes.")
+
+
+def test_readers_utf16_jsonl_is_named_correctly(tmp_path):
+    (tmp_path / "feed.jsonl").write_bytes((good_line("a") + "\n").encode("utf-16"))
+    arts, fails = read(tmp_path, "feed.jsonl")
+    assert not arts and "UTF-16" in fails[0].problem and "binary" not in fails[0].problem
+    assert "iconv -f utf-16" in fails[0].fix
+
+
+@pytest.mark.parametrize("value", ["2021-06-28garbage", "2021-06-28 x", "2021-06-2", "28/06/2021", "2021-13-01"])
+def test_readers_parse_date_refuses_trailing_garbage(value):
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_date(value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2021-06-28", date(2021, 6, 28)), ("2021-06-28T23:30:00Z", date(2021, 6, 28)),
+    ("2021-06-28T23:30:00+02:00", date(2021, 6, 28)), ("2021-06-28 10:00", date(2021, 6, 28)),
+])
+def test_readers_parse_date_accepts_iso_dates_and_times(value, expected):
+    assert parse_date(value) == expected

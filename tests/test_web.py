@@ -61,8 +61,17 @@ def browser():
         b.close()
 
 
+def wait_for(page, expression: str, timeout: float = 30) -> None:
+    """page.wait_for_function, which the pages' Content-Security-Policy blocks (it evals in the page):
+    page.evaluate runs through the browser's debugging protocol, outside the policy."""
+    deadline = time.time() + timeout
+    while not page.evaluate(expression):
+        assert time.time() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.05)
+
+
 def markers(page) -> int:
-    page.wait_for_function("window.veilleMarkers !== undefined")
+    wait_for(page, "window.veilleMarkers !== undefined")
     return page.locator("#map path.leaflet-interactive[fill]:not([fill='#fbfbf7'])").count()
 
 
@@ -76,7 +85,7 @@ def test_web_page_shows_events_on_map_table_and_timeline(server, browser):
     assert markers(page) == with_coords
     assert page.locator("#events tbody tr").count() == total
     assert page.locator("svg.timeline rect").count() >= 10
-    page.wait_for_function("document.querySelectorAll('#map path[fill=\"#fbfbf7\"]').length > 50")  # outlines
+    wait_for(page, "document.querySelectorAll('#map path[fill=\"#fbfbf7\"]').length > 50")  # outlines
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "events.png"), full_page=True)
     page.close()

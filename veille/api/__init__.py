@@ -6,16 +6,19 @@ Every HTML page has a JSON twin built by the same query function:
     /events/{event_id}     <->  /api/events/{event_id}
     /articles              <->  /api/articles
 
-Errors have one shape everywhere: {"error": {"status", "code", "message", "detail"}}.
+Errors have one shape everywhere: {"error": {"status", "code", "message", "detail"}}
+(veille/api/guard.py: one error handler, limits on parameters, security headers).
 Article text is untrusted: templates escape it, and evidence highlighting is
-built from escaped segments, never from raw HTML.
+built from escaped segments, never from raw HTML; an article's URL becomes a
+link only when it is http(s) (`is web_url` in templates); scripts are files
+under /static, never inline.
 """
 from __future__ import annotations
 
 import math
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,21 +29,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..geo import outlines_geojson
 from ..store import EventFilter, Store
+from .guard import MAX_OFFSET, MAX_PARAM_CHARS, Guard, error_body, error_response, is_web_url
 
 TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
 COLOURS = {
     "Battles": "#d62728", "Explosions/Remote violence": "#ff7f0e", "Violence against civilians": "#9467bd",
     "Protests": "#2ca02c", "Riots": "#8c564b", "Strategic developments": "#1f77b4",
 }
-PAGE_SIZE = 500
+PAGE_SIZE = 100
 Since = Annotated[date | None, Query(description="events on or after (YYYY-MM-DD)")]
 Until = Annotated[date | None, Query(description="events on or before (YYYY-MM-DD)")]
 Limit = Annotated[int, Query(ge=1, le=5000)]
-Offset = Annotated[int, Query(ge=0)]
-
-
-def error_body(status: int, code: str, message: str, detail: Any = None) -> dict:
-    return {"error": {"status": status, "code": code, "message": message, "detail": detail}}
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+Text = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS)]
 
 
 def create_app(db: str | Store = "veille.db") -> FastAPI:
@@ -48,29 +50,27 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
     app = FastAPI(title="veille", version="0.1.0",
                   description="Conflict events from news articles, with the evidence for every field.")
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.tests["web_url"] = is_web_url
     import xstatic.pkg.leaflet as leaflet
 
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
+    app.mount("/static/veille", StaticFiles(directory=STATIC), name="veille")
+
+    def error_page(request: Request, error: dict):
+        return templates.TemplateResponse(request, "error.html", {"error": error}, status_code=error["status"])
+
+    app.add_middleware(Guard, render=error_page)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        body = error_body(exc.status_code, code, str(exc.detail))
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=exc.status_code)
-        return templates.TemplateResponse(request, "error.html", {"error": body["error"]}, status_code=exc.status_code)
+        return error_response(request, error_body(exc.status_code, code, str(exc.detail)), error_page)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         detail = [{"field": ".".join(str(x) for x in e["loc"][1:]), "problem": e["msg"]} for e in exc.errors()]
-        body = error_body(422, "invalid_parameter", "A parameter is invalid.", detail)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=422)
-        return templates.TemplateResponse(request, "error.html", {"error": body["error"]}, status_code=422)
-
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception):
-        return JSONResponse(error_body(500, "internal_error", f"{type(exc).__name__}: {exc}"), status_code=500)
+        return error_response(request, error_body(422, "invalid_parameter", "A parameter is invalid.", detail),
+                              error_page)
 
     # -- queries shared by pages and their JSON twins ---------------------------------
     def event_filter(since: date | None, until: date | None, country: str | None, admin1: str | None,
@@ -97,20 +97,21 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
 
     # -- JSON API ---------------------------------------------------------------
     @app.get("/api/events", tags=["events"])
-    def api_events(since: Since = None, until: Until = None, country: str | None = None, admin1: str | None = None,
-                   type: str | None = None, actor: str | None = None, outlet: str | None = None,
-                   q: str | None = None, limit: Limit = PAGE_SIZE, offset: Offset = 0):
-        """Events matching the filters (the JSON twin of the main page)."""
-        return events_query(event_filter(since, until, country, admin1, type, actor, outlet, q, limit, offset))
+    def api_events(since: Since = None, until: Until = None, country: Text = None, admin1: Text = None,
+                   type: Text = None, actor: Text = None, outlet: Text = None, q: Text = None,
+                   limit: Limit = PAGE_SIZE, offset: Offset = 0):
+        """Events matching the filters, a page at a time (the JSON twin of the main page)."""
+        return JSONResponse(events_query(event_filter(since, until, country, admin1, type, actor, outlet, q,
+                                                      limit, offset)))
 
     @app.get("/api/events/{event_id}", tags=["events"])
     def api_event(event_id: str):
         """One event with every article that reports it, its own values and its evidence."""
-        return event_query(event_id)
+        return JSONResponse(event_query(event_id))
 
     @app.get("/api/articles", tags=["articles"])
-    def api_articles(outlet: str | None = None, limit: Limit = 100, offset: Offset = 0):
-        return {"articles": store.articles(outlet, limit, offset)}
+    def api_articles(outlet: Text = None, limit: Limit = 100, offset: Offset = 0):
+        return JSONResponse({"articles": store.articles(outlet, limit, offset)})
 
     @app.get("/api/outlets", tags=["articles"])
     def api_outlets():
@@ -123,12 +124,12 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
 
     # -- pages ------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page_events(request: Request, since: str | None = None, until: str | None = None, country: str | None = None,
-                    admin1: str | None = None, type: str | None = None, actor: str | None = None,
-                    outlet: str | None = None, q: str | None = None):
+    def page_events(request: Request, since: Text = None, until: Text = None, country: Text = None,
+                    admin1: Text = None, type: Text = None, actor: Text = None, outlet: Text = None,
+                    q: Text = None, limit: Limit = PAGE_SIZE, offset: Offset = 0):
         # a form sends empty fields: they mean "no filter"
         flt = event_filter(_form_date(since, "since"), _form_date(until, "until"), country, admin1, type, actor,
-                           outlet, q, PAGE_SIZE, 0)
+                           outlet, q, limit, offset)
         data = events_query(flt)
         points = [{"id": e["event_id"], "lat": e["latitude"], "lon": e["longitude"], "type": e["event_type"],
                    "colour": COLOURS.get(e["event_type"], "#555"), "fatalities": e["fatalities"],
@@ -137,7 +138,8 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
         params = {k: v for k, v in request.query_params.items() if v}
         return templates.TemplateResponse(request, "events.html", {
             "data": data, "points": points, "timeline": timeline(data["events"]), "colours": COLOURS,
-            "params": params, "outlets": store.outlets(), "json_url": request.url.replace(path="/api/events")})
+            "params": params, "outlets": store.outlets(), "json_url": request.url.replace(path="/api/events"),
+            "pages": pages(request, data)})
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_event(request: Request, event_id: str):
@@ -149,9 +151,9 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
             "json_url": f"/api/events/{event_id}"})
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
-    def page_articles(request: Request, outlet: str | None = None):
+    def page_articles(request: Request, outlet: Text = None, limit: Limit = 1000, offset: Offset = 0):
         return templates.TemplateResponse(request, "articles.html", {
-            "articles": store.articles(outlet, 1000, 0), "json_url": "/api/articles"})
+            "articles": store.articles(outlet, limit, offset), "json_url": "/api/articles"})
 
     app.state.store = store
     return app
@@ -165,6 +167,17 @@ def _form_date(value: str | None, name: str) -> date | None:
     except ValueError:
         raise RequestValidationError([{"loc": ("query", name), "msg": f"{value!r} is not a date like 2021-05-28",
                                        "type": "value_error"}]) from None
+
+
+def pages(request: Request, data: dict) -> dict:
+    """Links to the previous and the next page of a list, keeping the filters."""
+    limit, offset, total = data["limit"], data["offset"], data["total"]
+    out = {"first": offset + 1 if total else 0, "last": min(offset + limit, total)}
+    if offset > 0:
+        out["previous"] = str(request.url.include_query_params(offset=max(0, offset - limit)))
+    if offset + limit < total:
+        out["next"] = str(request.url.include_query_params(offset=offset + limit))
+    return out
 
 
 def highlight(text: str, evidence: list[dict]) -> list[tuple[str, bool]]:
@@ -204,4 +217,4 @@ def timeline(events: list[dict]) -> dict:
     return {"bars": bars, "max": top, "width": width * len(keys)}
 
 
-__all__ = ["create_app", "highlight", "error_body"]
+__all__ = ["create_app", "highlight", "error_body", "is_web_url"]
