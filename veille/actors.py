@@ -1,6 +1,6 @@
 """Actors: the data files that name them, and finding them in folded text.
 
-Four files (docs/data-files.md) describe who can act or be acted upon:
+Five files (docs/data-files.md) describe who can act or be acted upon:
 
 - `countries.tsv`: every country's names and demonyms. Each sovereign country gets three
   generated state actors, "Military Forces of X", "Police Forces of X" and "Government of X",
@@ -13,11 +13,11 @@ Four files (docs/data-files.md) describe who can act or be acted upon:
   militia; "Christian villagers" -> civilians with the Christian group associated).
 - `armed_groups.tsv` and `actors.tsv`: named groups and forces with their aliases.
 
-All words go into one trie-shaped regular expression; a matched demonym, country name or
-role noun is then extended with the agreeing noun or demonym by small anchored patterns, so
-the thousands of generated phrases never exist as strings. An alias marked `?` counts only
-when the context confirms it, and an alias shared by several actors goes to the one whose
-country the context names (`Scan.resolve`).
+Every word is found by one Aho-Corasick automaton (`Vocabulary`); a demonym, country name
+or role noun is then extended with the agreeing noun or demonym by dictionary look-ups, so
+the thousands of generated phrases never exist as strings (`Scan`). An alias marked `?`
+counts only when the context confirms it, and an alias shared by several actors goes to the
+one whose country the context names (`resolve`).
 """
 from __future__ import annotations
 
@@ -672,10 +672,3 @@ def _owns(noun: ActorMention, owner: ActorMention) -> bool:
     if noun.iso is not None or noun.actor is not None or owner.actor is None:
         return False
     return noun.need_owner or (noun.role in ARMED_ROLES and owner.actor.kind in ("military", "rebel", "militia"))
-
-
-# ---------------------------------------------------------------------------- the two finders
-
-def is_actor(m: ActorMention) -> bool:
-    """The mentions find_actors reports: named actors, national forces, community militias, crowds."""
-    return m.actor is not None
