@@ -6,11 +6,11 @@ with the offsets they were read from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from text_to_num import text2num
 
-from .lexicon import Actor, Lexicon
+from .actors import ActorMention
+from .lexicon import Lexicon
 
 _QUANT = r"(?:plus de |au moins |pas moins de |pres de |environ |quelque |more than |at least |some |about |nearly |over |up to |jusqu'a )?"
 _NUMWORD = (r"\d+(?:[  ]\d{3})*|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
@@ -77,16 +77,30 @@ def casualties(folded: str, lang: str) -> tuple[int | None, int | None]:
     return killed, injured
 
 
-@dataclass
-class ActorMention:
-    start: int
-    end: int
-    actor: Actor
+def find_actors(lex: Lexicon, folded: str, context: str | None = None,
+                countries: dict[str, float] | None = None) -> list[ActorMention]:
+    """The actors a folded text names: armed groups, state forces ("l'armee malienne", "Kenyan
+    police", "FAMa"), international forces, community militias ("Fulani militants") and crowds.
+
+    `context` is the text that confirms ambiguous aliases and chooses between homonyms (pass
+    the article when `folded` is one of its sentences; default: `folded` itself); `countries`
+    are the countries the caller knows the article is about, with weights.
+    """
+    return [m for m in lex.mentions(folded, context, countries) if m.actor is not None]
 
 
-def find_actors(lex: Lexicon, folded: str) -> list[ActorMention]:
-    return [ActorMention(m.start(), m.end(), lex.actor_alias[m.group(0)])
-            for m in lex.actor_regex.finditer(folded) if m.group(0) in lex.actor_alias]
+def find_targets(lex: Lexicon, folded: str, lang: str | None = None, context: str | None = None,
+                 countries: dict[str, float] | None = None) -> list[ActorMention]:
+    """Who or what the text says was hit, with what each mention can be coded as.
+
+    Every mention has a `role` (military, police, government, civilians, protesters, rioters,
+    armed; "named" for a dictionary actor) and, when the words say it, a country (`iso`:
+    "soldats maliens") or an actor (`actor`: "a MINUSMA convoy"). `lex.target_names(m, iso)`
+    gives the ACLED actor and associated actor, with `iso` the event's country for the rest.
+    Words that need an owner ("forces", "a base") are left out when they have none.
+    """
+    return [m for m in lex.mentions(folded, context, countries, lang)
+            if not (m.need_owner and m.iso is None and m.actor is None)]
 
 
 _GENERIC_SOURCE = re.compile(

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .geo import countries
-from .lexicon import DATA, alias_regex, read_rows
+from .lexicon import DATA, alias_regex, demonym_words, read_rows
 from .text import fold, key, words
 
 INDEX_VERSION = 7
 SPECIFICITY = {"base": 6, "airport": 6, "embassy": 6, "district": 5, "town": 4, "city": 4,
                "seat": 4, "province": 2, "region": 2, "country": 1}
 GEO_PRECISION = {"province": 3, "region": 3, "country": 3}
-DEMONYM_ISO: dict[str, str] = {w: iso for _, (iso, words) in read_rows("demonyms.tsv", 2) for w in words.split("|")}
+DEMONYM_ISO: dict[str, str] = demonym_words()
 
 
 @dataclass(frozen=True)
@@ -234,10 +234,7 @@ class Gazetteer:
                 if a:
                     self.curated[fold(a)].append(place)
         self.curated_regex = re.compile(alias_regex(list(self.curated)))
-        self.demonyms: dict[str, str] = {}
-        for _, (iso, spellings) in read_rows("demonyms.tsv", 2):
-            for w in spellings.split("|"):
-                self.demonyms[w] = iso
+        self.demonyms: dict[str, str] = dict(demonym_words())
         self.demonym_regex = re.compile(alias_regex(list(self.demonyms)))
 
     # -- context -------------------------------------------------------------
