@@ -32,7 +32,6 @@ from datetime import date
 from pathlib import Path
 
 from veille.article import Article
-from veille.classify import NONE
 from veille.pipeline import Options, Pipeline
 from veille.readers import Defaults, read_jsonl
 from veille.train import Settings, Trainer, folds, gather, quiet_articles
@@ -235,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ablation", action="store_true", help="also measure with parts switched off")
     ap.add_argument("--policy", nargs="*", default=[], metavar="NAME=VALUE",
                     help="classification policy settings to try (veille.classify.Policy), e.g. opens=0.8")
+    ap.add_argument("--train", nargs="*", default=[], metavar="NAME=VALUE",
+                    help="training settings to try (veille.train.Settings), e.g. c=8")
     args = ap.parse_args(argv)
     if not (SHARED / "eval").is_dir():
         print(f"{SHARED} is not beside the checkout: nothing to measure.", file=sys.stderr)
@@ -243,7 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     out = {}
     for v in variants:
         print(f"{v}:", file=sys.stderr)
-        ev = Evaluation(args.folds, args.sets, Settings(), v)
+        settings = Settings()
+        for item in args.train:
+            name, value = item.split("=")
+            setattr(settings, name, type(getattr(settings, name) or 0.0)(value))
+        ev = Evaluation(args.folds, args.sets, settings, v)
         for item in args.policy:
             name, value = item.split("=")
             setattr(ev.pipe.classifier.policy, name, float(value))

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veille.extract import overlaps
+from veille.detection import overlaps
 from veille.patterns import split_alternatives
 from veille.nlp import paragraphs, sentences
+from veille.stages import Doc
 from veille.pipeline import Options, Pipeline
 from veille.text import fold
 
@@ -29,7 +30,7 @@ def test_every_dev_gold_event_has_its_evidence_in_a_hot_sentence(pipeline, dev_a
     for row in dev_gold:
         art = by_id[row["doc_id"]]
         folded = fold(art.text)
-        hot = pipeline.extractor.hotspots(folded, art.language)
+        hot = pipeline.gate.hotspots(folded, art.language)
         sents = sentences(art.text)
         hot_sentences = [(s, e) for s, e in sents if overlaps(hot, s, e)]
         for ev in row["events"]:
@@ -56,7 +57,7 @@ def test_the_gate_and_the_windows_change_no_dev_match(dev_articles, dev_gold, sc
 
 def test_an_article_without_any_trigger_is_not_parsed(pipeline):
     art = article("Le conseil municipal a voté le budget de la piscine. Les travaux commencent en mars.")
-    assert pipeline.extractor.hotspots(fold(art.text), "fr") == []
+    assert pipeline.gate.hotspots(fold(art.text), "fr") == []
     pipeline.timings.clear()
     assert list(pipeline.run([art]))[0].records == []
     assert pipeline.timings["articles past the gate"] == 0
@@ -65,9 +66,9 @@ def test_an_article_without_any_trigger_is_not_parsed(pipeline):
 def test_a_landmark_counts_only_with_its_whole_signature(pipeline):
     # a landmark's first group alone ("Iran") used to open the gate
     only_name = "L'Iran a publié ses chiffres du commerce extérieur pour l'année."
-    assert pipeline.extractor.hotspots(fold(only_name), "fr") == []
+    assert pipeline.gate.hotspots(fold(only_name), "fr") == []
     whole = "Washington avait tué Soleimani à Bagdad, rappelle le quotidien."
-    assert pipeline.extractor.hotspots(fold(whole), "fr")
+    assert pipeline.gate.hotspots(fold(whole), "fr")
 
 
 # -- the screen ----------------------------------------------------------------------
@@ -89,7 +90,7 @@ def test_split_alternatives(pattern, parts):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_screen_matches_exactly_where_one_of_the_patterns_does(pipeline, lang):
     """Compared with the plain alternation of all trigger and weapon patterns, on real-looking text."""
-    ex = pipeline.extractor
+    ex = pipeline.gate
     parts = [t.regex.pattern for t in ex.lex.for_lang(ex.lex.triggers, lang) if t.code not in ("TARGET", "TOPIC")]
     parts += [w.regex.pattern for w in ex.lex.for_lang(ex.lex.weapons, lang)]
     plain = re.compile("|".join(f"(?:{p})" for p in parts))
@@ -126,13 +127,16 @@ def test_sentences_cover_the_text_and_entities_are_read_only_where_an_event_is(p
     for s, e in sents:
         covered.update(range(s, e))
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
-    infos = pipeline.extractor.sentence_infos(text, folded, sents, "fr", None)
-    found = pipeline.extractor.detect("t", folded, "fr", article("x").published, infos)
-    assert [text[s:e] for s, e in found.sentences] == [
-        "Une attaque à la roquette a visé la base de Tessalit mardi."]
-    entities = fr.entities([text], [found.sentences])[0]
+    doc = Doc(article(text))
+    for stage in pipeline.stages:
+        stage([doc])
+    spans = doc.detection.spans
+    told = [text[s:e] for s, e in spans]
+    assert "Une attaque à la roquette a visé la base de Tessalit mardi." in told
+    assert not any("festival" in t or "marché" in t for t in told)
+    entities = doc.entities
     assert any("Tessalit" in text[s:e] for s, e, _ in entities)
-    assert all(any(fs <= s and e <= fe for fs, fe in found.sentences) for s, e, _ in entities)
+    assert all(any(fs <= s and e <= fe for fs, fe in spans) for s, e, _ in entities)
     everywhere = fr.entities([text])[0]
     assert any(text[s:e] == "Bamako" for s, e, _ in everywhere)
 

@@ -126,6 +126,15 @@ class EventModel:
         return probs["event"][:, self.heads["event"].labels.index("event")]
 
 
+def anchors(p_event: np.ndarray, n_sentences: int, sentence: float, anchor: float, density: float) -> bool:
+    """Whether an article reports events at all: one sentence says so clearly (`anchor`), or a good
+    share of its sentences say so (`density`): a conflict report is mostly about its events, while
+    a sports or business story that uses war words does so once or twice in a long text."""
+    if not len(p_event):
+        return False
+    return float(p_event.max()) >= anchor or int((p_event >= sentence).sum()) >= density * max(1, n_sentences)
+
+
 # -- the classification stage ------------------------------------------------------------------
 
 @dataclass
@@ -135,9 +144,11 @@ class Policy:
     use_model: bool = True  # False: the rules alone decide (the ablation of the learned stage)
     sentence: float | None = None  # a sentence reports an event from this probability (default: the model's)
     anchor: float | None = None  # ... when some sentence of its article reaches this one (default: the model's)
-    opens: float | None = None  # below this, an event sentence only adds to an event told elsewhere (default: anchor)
+    opens: float | None = None  # below this, an event sentence only adds to an event told elsewhere (default: sentence)
+    density: float | None = None  # ... or when this share of its sentences report events (default: the model's)
     second: float = 0.25  # another rule mention of its sentence stands as its own event above this type probability
     veto_questions: bool = True  # a question reports no event, whatever the model says
+    veto_cues: tuple[str, ...] = ("irrealis", "habitual")  # no new mention where the rules see these cues
     model_only: bool = False  # the rules' mentions are dropped: the model alone decides (an ablation)
 
 
@@ -167,19 +178,26 @@ class Classifier:
         t = self.model.thresholds if self.model else {}
         sentence = self.policy.sentence if self.policy.sentence is not None else t.get("sentence", 0.5)
         anchor = max(sentence, self.policy.anchor if self.policy.anchor is not None else t.get("anchor", sentence))
-        opens = self.policy.opens if self.policy.opens is not None else t.get("opens", anchor)
+        opens = self.policy.opens if self.policy.opens is not None else t.get("opens", sentence)
         return sentence, anchor, min(max(opens, sentence), anchor)
+
+    def density(self) -> float:
+        t = self.model.thresholds if self.model else {}
+        return self.policy.density if self.policy.density is not None else t.get("density", 1.0)
 
     def __call__(self, doc_id: str, found, published) -> None:
         if not self.policy.use_model or self.model is None or not found.sentences:
             return
         rows = [features(x.folded, x.lang, x.rule_features) for x in found.sentences]
-        probs = self.model.predict(rows, ("event", "type"))
+        probs = self.model.predict(rows, ("event", "type", "background"))
+        p_past = probs["background"][:, self.model.heads["background"].labels.index("background")]
         p_event = self.model.event_probability(probs)
         sentence, anchor, opens = self.thresholds()
-        anchored = float(p_event.max()) >= anchor
-        for x, pe, pt in zip(found.sentences, p_event, probs["type"]):
+        anchored = anchors(p_event, found.n_sentences, sentence, anchor, self.density())
+        for x, pe, pt, pb in zip(found.sentences, p_event, probs["type"], p_past):
             self.decide(doc_id, x, float(pe) if anchored else 0.0, pt, sentence, published)
+            for m in x.mentions:
+                m.p_background = float(pb)
             if x.label != NONE and x.p_event < opens:
                 for m in x.mentions:
                     m.join_only = m.join_only or not m.landmark
@@ -216,6 +234,8 @@ class Classifier:
             return
         if any(_family(m.code) == _family(code) for m in x.mentions):
             return  # a landmark of this kind already stands for it
+        if self.policy.veto_cues and set(self.policy.veto_cues) & {f[4:] for f in x.rule_features if f.startswith("cue:")}:
+            return  # planned, hypothetical or habitual: the rules found no event in it, and they know these
         if not x.dates:
             x.dates = self.detector.sentence_dates(x.folded, published)
         m = self.detector.new_mention(doc_id, x, code)

@@ -354,6 +354,51 @@ def serve(db, host, port):
     uvicorn.run(create_app(db), host=host, port=port, log_level="info")
 
 
+@main.command()
+@click.option("--data", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="More labelled data (JSON Lines: labelled sentences, or annotated articles); repeatable.")
+@click.option("--shared", type=click.Path(exists=True, file_okay=False),
+              help="The shared evaluation data folder (default: ../shared beside the checkout, when there).")
+@click.option("--no-shared", is_flag=True, help="Train on the repository's labelled sets and --data only.")
+@click.option("--output", type=click.Path(file_okay=False), help="Where to write the model "
+              "(default: veille/models/events in the package, which extraction loads).")
+@click.option("--cross-validate/--no-cross-validate", default=True, show_default=True,
+              help="Report 5-fold figures per labelled set in the model card.")
+def train(extra, shared, no_shared, output, cross_validate):
+    """Build the event classifier from labelled sentences (deterministic; needs scikit-learn).
+
+    Reads training/labelled/*.jsonl, the labelled sets of ../shared (sentences,
+    CASE 2021 snippets, annotated articles) and your --data files; writes plain
+    arrays and JSON with a model card. The format of labelled data is in
+    veille/train.py. End-to-end figures: python benchmarks/quality.py.
+
+    \b
+    Example:
+      veille train --data my-labelled-sentences.jsonl --output my-model/
+    """
+    from pathlib import Path
+
+    from .classify import MODEL_DIR
+    from .pipeline import Options, Pipeline
+    from .train import Settings, default_shared, train as train_model
+
+    try:
+        import sklearn
+        del sklearn
+    except ImportError:
+        raise click.UsageError("training needs scikit-learn: pip install -e '.[train]'") from None
+    where = None if no_shared else (Path(shared) if shared else default_shared())
+    if where is None and not no_shared:
+        click.echo("../shared is not beside the checkout: training on the repository's sets and --data only.",
+                   err=True)
+    pipe = Pipeline(Options(classifier=False))
+    out = Path(output) if output else Path(str(MODEL_DIR))
+    model = train_model(pipe, Settings(), where, [Path(p) for p in extra], out, cross_validate,
+                        log=lambda msg: click.echo(msg, err=True))
+    click.echo(f"model written to {out} ({model.card['examples']} examples, {model.card['features']} features; "
+               f"thresholds {model.thresholds})", err=True)
+
+
 def run() -> None:
     try:
         main(standalone_mode=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -21,6 +21,7 @@ from .records import EventRecord, Evidence
 
 NEWS_WINDOW = 2  # days before publication within which an absolute date is news
 RECENT_WINDOW = 8  # days within which a date relative to publication ("lundi", "hier") is news
+TOLD_AS_NEWS = 0.25  # below this background probability (veille.classify), an old dated event is reported news
 
 
 @dataclass
@@ -92,13 +93,27 @@ def _specific(m: Mention) -> bool:
                 or (m.date and m.date.date))
 
 
+def _agrees(ev: Event, m: Mention) -> bool:
+    """The mention names the event's own place (or a place near it) or its own day."""
+    mp = m.place.chosen if m.place and m.place.chosen else None
+    for x in ev.mentions:
+        xp = x.place.chosen if x.place and x.place.chosen else None
+        if mp is not None and xp is not None and mp.kind not in ("country", "province", "region") \
+                and xp.kind not in ("country", "province", "region") and km(mp, xp) < 30:
+            return True
+        if m.date and m.date.date and x.date and x.date.date and m.date.date == x.date.date and m.date.precision == 1:
+            return True
+    return False
+
+
 def _same_kind(ev: Event, m: Mention) -> bool:
-    """Rule mentions join only their own kind; a classified one may tell its event's kin without detail."""
+    """Rule mentions join only their own kind; a classified one may join its event's kin (violence, crowds)
+    when it adds no detail of its own, or when its place or day is the event's."""
     if _family(ev.code) == _family(m.code) and (
             ev.code == m.code or "ATTACK" in (ev.code, m.code) or {ev.code, m.code} == {"PROTEST", "RIOT"}):
         return True
     kin = _KIN.get(ev.code)
-    return bool(m.confirmed and kin and kin == _KIN.get(m.code) and not _specific(m))
+    return bool(m.confirmed and kin and kin == _KIN.get(m.code) and (not _specific(m) or _agrees(ev, m)))
 
 
 def compatible(ev: Event, m: Mention) -> bool:
@@ -137,18 +152,36 @@ def _weapon_family(w: str) -> str:
             "IED": "explosive", "explosive": "explosive", "drone": "air", "aircraft": "air"}.get(w, w)
 
 
+RECENT_EVENTS = 12  # a mention is compared with this many of the article's most recently told events
+
+
 def merge(mentions: list[Mention]) -> list[Event]:
+    """Mentions (in text order) into events: each joins a compatible recent event or starts one.
+
+    A mention with a place or a day of its own joins the most recently told
+    compatible event; one that adds no such detail ("the attack killed 15")
+    joins the compatible event of its own type, else the first one told (an
+    article leads with its main event). Only the `RECENT_EVENTS` most recently
+    told events are compared, so the cost grows linearly with the article.
+    """
     events: list[Event] = []
+    recent: OrderedDict[int, Event] = OrderedDict()  # by when an event was last told, oldest first
     for m in mentions:
+        window = list(recent.values())[-RECENT_EVENTS:]
+        fits = [ev for ev in reversed(window) if compatible(ev, m)]
         target = None
-        for ev in sorted(events, key=lambda e: e.mentions[-1].span[0], reverse=True):
-            if compatible(ev, m):
-                target = ev
-                break
+        if fits and (not m.confirmed or _specific(m)):
+            target = fits[0]
+        elif fits:
+            target = next((ev for ev in fits if ev.code == m.code), min(fits, key=lambda ev: ev.mentions[0].span[0]))
         if target is not None:
             target.mentions.append(m)
         elif m.code != "ATTACK" and not m.join_only:  # these only add to an event
-            events.append(Event([m]))
+            target = Event([m])
+            events.append(target)
+        if target is not None:
+            recent[id(target)] = target
+            recent.move_to_end(id(target))
     return events
 
 
@@ -175,6 +208,10 @@ def resolve_dates(events: list[Event], published: date) -> None:
                 ev.background = (ev.date.year, ev.date.month) != (published.year, published.month) and age > 20
             else:
                 ev.background = age > NEWS_WINDOW
+            if ev.background and best.date.kind == "absolute" and best.p_background is not None \
+                    and best.p_background < TOLD_AS_NEWS:
+                ev.background = False  # "On 24 November, warplanes struck...": reported, not recalled
+                ev.date_note += "; told as news, not recalled"
         elif relative and previous is not None and previous.date is not None:
             r = relative[0].date
             ev.date = previous.date + timedelta(days=r.offset)

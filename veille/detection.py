@@ -121,6 +121,7 @@ class Mention:
     another: bool = False  # "une autre salve", "another rocket attack": not an event told before
     join_only: bool = False  # too little support to be an event of its own; it can add to one
     confirmed: bool = False  # the classifier says its sentence reports an event of this type
+    p_background: float | None = None  # the classifier's probability that its sentence recalls a past event
     probability: float = 0.0  # the classifier's probability for its type
     strength: float = 0.0  # the weight of its strongest typed trigger
     anchor: DateRef | None = None  # "deux jours après l'assassinat": dated from the other event of the sentence
@@ -153,6 +154,7 @@ class Detection:
     """What `RuleDetector.detect` found in one article, and the classifier decided."""
 
     sentences: list[Sentence] = field(default_factory=list)  # the candidate sentences, in order
+    n_sentences: int = 0  # all the article's sentences, candidates or not
 
     @property
     def pending(self) -> list[Sentence]:
@@ -181,7 +183,7 @@ class RuleDetector:
         holds an event does not depend on named entities, so this needs no parser.
         """
         actors = find_actors(self.lex, folded)
-        found = Detection()
+        found = Detection(n_sentences=len(infos))
         para_dates: dict[int, list[DateRef]] = {}
         for info in infos:
             if info.skipped:

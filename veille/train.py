@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .classify import NONE, EventModel, Head, features
+from .classify import NONE, EventModel, Head, anchors, features
 from .nlp import sentences
 from .text import fold
 
@@ -64,6 +64,7 @@ class Settings:
     calibration_articles: int = 300  # quiet articles kept out of training, to choose the anchor threshold
     sentence: float = 0.5  # event probability from which a sentence reports an event
     anchor: float | None = None  # ... in an article one of whose sentences reaches this (None: calibrate)
+    density: float = 0.2  # ... or in an article where this share of the sentences report events
     quiet_target: float = 0.015  # events per quiet article the calibrated anchor allows
     seed: int = 13
     sources: list[str] = field(default_factory=list)
@@ -228,25 +229,24 @@ def fit(examples: list[Example], featurize: Featurizer, settings: Settings) -> E
     }
     card = {"trained": date.today().isoformat(), "examples": n, "features": len(vocab_list),
             "settings": {k: v for k, v in settings.__dict__.items()}}
-    thresholds = {"sentence": settings.sentence, "anchor": settings.anchor if settings.anchor is not None
-                  else settings.sentence}
+    thresholds = {"sentence": settings.sentence, "density": settings.density,
+                  "anchor": settings.anchor if settings.anchor is not None else settings.sentence}
     return EventModel(vocab, idf.astype(np.float32), heads, thresholds, card)
 
 
-def calibrate(model: EventModel, sentences_by_article: list[list[list[str]]], settings: Settings) -> float:
+def calibrate(model: EventModel, articles: list[tuple[int, list[list[str]]]], settings: Settings) -> float:
     """The lowest anchor threshold at which quiet articles get at most `quiet_target` events each.
 
-    `sentences_by_article` are the candidate sentences' features of quiet
+    `articles` are (number of sentences, candidate sentences' features) of quiet
     articles the model was not trained on.
     """
-    scores = []
-    for rows in sentences_by_article:
-        p = model.event_probability(model.predict(rows, ("event",))) if rows else np.zeros(0)
-        scores.append(p)
-    n = max(1, len(scores))
+    scores = [(n, model.event_probability(model.predict(rows, ("event",))) if rows else np.zeros(0))
+              for n, rows in articles]
+    total = max(1, len(scores))
     for anchor in np.arange(settings.sentence, 0.996, 0.005):
-        events = sum(int((p >= settings.sentence).sum()) for p in scores if len(p) and p.max() >= anchor)
-        if events / n <= settings.quiet_target:
+        events = sum(int((p >= settings.sentence).sum()) for n, p in scores
+                     if anchors(p, n, settings.sentence, float(anchor), settings.density))
+        if events / total <= settings.quiet_target:
             return round(float(anchor), 3)
     return 0.995
 
@@ -337,14 +337,14 @@ class Trainer:
             model.thresholds["anchor"] = calibrate(model, [self.candidate_rows(a) for a in calibration], settings)
         return model
 
-    def candidate_rows(self, article: dict) -> list[list[str]]:
-        """The features of an article's sentences that the gate hands to the classifier."""
-        rows = []
-        for s, e in sentences(article["text"]):
+    def candidate_rows(self, article: dict) -> tuple[int, list[list[str]]]:
+        """The number of an article's sentences, and the features of those the gate hands to the classifier."""
+        rows, spans = [], sentences(article["text"])
+        for s, e in spans:
             x = Example("", article["text"][s:e], article["language"], NONE)
             if self.keep(fold(x.text), x.language):
                 rows.append(self.featurize(x))
-        return rows
+        return len(spans), rows
 
     def cross_validate(self, data: TrainingData, settings: Settings, k: int = 5) -> dict[str, dict[str, float]]:
         """Sentence-level k-fold figures per set: weighted F1 over event types, and event detection F1.
