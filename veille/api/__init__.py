@@ -16,6 +16,8 @@ under /static, never inline.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +30,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..geo import outlines_geojson
+from ..records import EventRecord
 from ..store import EventFilter, Store
 from .guard import MAX_OFFSET, MAX_PARAM_CHARS, Guard, error_body, error_response, is_web_url
 
@@ -80,10 +83,11 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
                            event_type=type or None, actor=actor or None, outlet=outlet or None,
                            text=q or None, limit=limit, offset=offset)
 
+    records = RecordCache(store)
+
     def events_query(flt: EventFilter) -> dict:
-        events = store.events(flt)
         return {"total": store.count_events(flt), "limit": flt.limit, "offset": flt.offset,
-                "events": [e.to_dict() for e in events]}
+                "events": records.get(store.event_ids(flt))}
 
     def event_query(event_id: str) -> dict:
         found = store.event(event_id)
@@ -157,6 +161,32 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
 
     app.state.store = store
     return app
+
+
+class RecordCache:
+    """Event records as the API shows them, by id, for the lists: a page reads its ids from an index
+    and parses only the records it has not seen. An event id is derived from the event's content
+    (its members), so a cached record never goes stale, whatever is written meanwhile."""
+
+    def __init__(self, store: Store, size: int = 50_000) -> None:
+        self.store, self.size = store, size
+        self._records: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, ids: list[str]) -> list[dict]:
+        with self._lock:
+            missing = [i for i in ids if i not in self._records]
+        fresh = {i: EventRecord.from_dict(d).to_dict() for i, d in self.store.event_dicts(missing).items()}
+        with self._lock:
+            self._records.update(fresh)
+            out = []
+            for i in ids:
+                if i in self._records:  # an id deleted since (re-clustered) is gone from the page
+                    self._records.move_to_end(i)
+                    out.append(self._records[i])
+            while len(self._records) > self.size:
+                self._records.popitem(last=False)
+        return out
 
 
 def _form_date(value: str | None, name: str) -> date | None:
