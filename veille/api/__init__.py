@@ -15,6 +15,7 @@ under /static, never inline.
 """
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections import OrderedDict
@@ -84,11 +85,11 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
                            event_type=type or None, actor=actor or None, outlet=outlet or None,
                            text=q or None, limit=limit, offset=offset)
 
-    records = RecordCache(store)
+    records = RecordCache()
 
     def events_query(flt: EventFilter) -> dict:
         return {"total": store.count_events(flt), "limit": flt.limit, "offset": flt.offset,
-                "events": records.get(store.event_ids(flt))}
+                "events": records.get(store.event_texts(flt))}
 
     def event_query(event_id: str) -> dict:
         found = store.event(event_id)
@@ -165,26 +166,29 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
 
 
 class RecordCache:
-    """Event records as the API shows them, by id, for the lists: a page reads its ids from an index
-    and parses only the records it has not seen. An event id is derived from the event's content
-    (its members), so a cached record never goes stale, whatever is written meanwhile."""
+    """Event records as the API shows them, parsed once per distinct stored content.
 
-    def __init__(self, store: Store, size: int = 50_000) -> None:
-        self.store, self.size = store, size
+    Keyed by the stored JSON text itself, so a cached record is never stale whatever is written
+    meanwhile; a page of records that did not change costs a query and dictionary lookups. The
+    dicts returned are shared between requests: read them, never change them.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
         self._records: OrderedDict[str, dict] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, ids: list[str]) -> list[dict]:
+    def get(self, texts: list[str]) -> list[dict]:
         with self._lock:
-            missing = [i for i in ids if i not in self._records]
-        fresh = {i: EventRecord.from_dict(d).to_dict() for i, d in self.store.event_dicts(missing).items()}
+            missing = [t for t in texts if t not in self._records]
+        fresh = {t: EventRecord.from_dict(json.loads(t)).to_dict() for t in missing}
         with self._lock:
             self._records.update(fresh)
             out = []
-            for i in ids:
-                if i in self._records:  # an id deleted since (re-clustered) is gone from the page
-                    self._records.move_to_end(i)
-                    out.append(self._records[i])
+            for t in texts:
+                out.append(self._records[t] if t in self._records else fresh[t])
+                if t in self._records:
+                    self._records.move_to_end(t)
             while len(self._records) > self.size:
                 self._records.popitem(last=False)
         return out

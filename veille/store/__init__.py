@@ -261,21 +261,16 @@ class Store:
         with self.engine.connect() as conn:
             return [EventRecord.from_dict(_json(r.record)) for r in conn.execute(q)]
 
-    def event_ids(self, flt: EventFilter | None = None) -> list[str]:
-        """The ids of the events `events(flt)` returns, in the same order (read from an index)."""
-        q = _filtered(sa.select(events.c.event_id).order_by(events.c.event_date, events.c.event_id),
+    def event_texts(self, flt: EventFilter | None = None) -> list[str]:
+        """The records `events(flt)` returns, in the same order, as the JSON text they are stored as.
+
+        For callers that parse each distinct record once (the API's lists): the text is the
+        content, so a cache keyed by it never goes stale, whatever is written meanwhile.
+        """
+        q = _filtered(sa.select(sa.cast(events.c.record, sa.Text)).order_by(events.c.event_date, events.c.event_id),
                       flt or EventFilter())
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(q)]
-
-    def event_dicts(self, ids: list[str]) -> dict[str, dict]:
-        """Stored records by event id, as plain dicts (an id names fixed content: callers may cache them)."""
-        out: dict[str, dict] = {}
-        with self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                q = sa.select(events.c.event_id, events.c.record).where(events.c.event_id.in_(ids[i:i + 500]))
-                out.update((row[0], _json(row[1])) for row in conn.execute(q))
-        return out
 
     def count_events(self, flt: EventFilter | None = None) -> int:
         q = _filtered(sa.select(sa.func.count()).select_from(events), flt or EventFilter(), paged=False)
