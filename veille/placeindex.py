@@ -26,6 +26,7 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .geo import countries as outlines
@@ -73,10 +74,14 @@ class Place:
         return SPECIFICITY.get(self.kind, 3)
 
 
+_ARTICLE = re.compile(r"^(?:the|l|al|el|an|ar|as|ash|at|ad|az|ez|es) ")
+_DIVISION_TAIL = re.compile(r"(?<=\w) (?:state|region|province|governorate|district|county|oblast|township|city)$")
+
+
+@lru_cache(maxsize=200_000)
 def _plain(name: str) -> str:
     """A name without its article or its division word, to compare names as written."""
-    w = re.sub(r"^(?:the|l|al|el|an|ar|as|ash|at|ad|az|ez|es) ", "", words(name))
-    return re.sub(r"(?<=\w) (?:state|region|province|governorate|district|county|oblast|township|city)$", "", w)
+    return _DIVISION_TAIL.sub("", _ARTICLE.sub("", words(name)))
 
 
 def _spelling_hash(plain: str, row: int) -> int:
@@ -151,7 +156,7 @@ class GazetteerIndex:
         self._places = {}
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_places"}
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     # -- reading ---------------------------------------------------------------
     def rows(self, k: str) -> tuple[int, ...]:
@@ -175,8 +180,14 @@ class GazetteerIndex:
             self._places[i] = p
         return p
 
-    def lookup(self, k: str) -> list[Place]:
-        return [self.place(i) for i in self.rows(k)]
+    def lookup(self, k: str, kinds: tuple[int, ...] | None = None, isos=None) -> list[Place]:
+        """The places under key `k`, optionally of some kinds or in some countries only."""
+        rows = self.rows(k)
+        if kinds is not None:
+            rows = [i for i in rows if self.kind[i] in kinds]
+        if isos is not None:
+            rows = [i for i in rows if self.isos[self.country[i]] in isos]
+        return [self.place(i) for i in rows]
 
     def is_exact(self, name: str, p: Place, alternates: bool = True) -> bool:
         """Whether `name` is the place's name, or (with `alternates`) one of its alternate names in

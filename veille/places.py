@@ -15,8 +15,8 @@ article by `context_countries`):
     - population and kind (a division, a city, a village).
 A homonym on another continent than every country the article names is never chosen unless
 it is a world city written with its own name. Small places need a cue that the word is a
-place (a preposition, a division word, an enclosing place, a location entity), so that
-people and common words do not become places.
+place (a preposition, an attack verb, a division word, an enclosing place), so that people
+and common words do not become places.
 
 A name that matches nothing but stands where a place stands ("the village of X", "X
 village", "à X, dans la région de Y", "in X, Y State") is kept as written and placed at
@@ -95,7 +95,7 @@ _TYPE_BEFORE = re.compile(rf"\b(?:the |le |la |l'|les )?({_SETTLEMENT}|{_ADMIN2}
 _TITLE = re.compile(r"\b(?:president|presidente?|governor|gov|general|gen|minister|ministre|mr|mrs|ms|dr|sheikh|cheikh|colonel|col|"
                     r"captain|capitaine|lt|sergeant|sgt|commander|commandant|chief|king|roi|prince|senator|sen|rep|mayor|maire|"
                     r"spokesman|spokeswoman|spokesperson|porte-parole|imam|pastor|father|pere|bishop|eveque|judge|juge|"
-                    r"gouverneur|general|m|mme|abbe|chef|emir|sultan|pope|pape|lawmaker|depute|leader|dirigeant|agency|agence|"
+                    r"gouverneur|m|mme|abbe|chef|emir|sultan|pope|pape|lawmaker|depute|leader|dirigeant|agency|agence|"
                     r"newspaper|journal|quotidien|daily|channel|chaine|broadcaster|outlet|radio|television)\.? $")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|added|according to|a declare|a dit|a affirme|a indique|a explique|"
                             r"a ajoute|a precise|a assure|a annonce|a souligne|selon|explique|ajoute|precise|estime|"
@@ -113,7 +113,7 @@ _PARTIAL_OK = re.compile(rf"^(?:{_SETTLEMENT}|{_ADMIN2}|{_ADMIN1}|north|south|ea
                          r"western|central|upper|lower|greater|airport|air|base|camp|university|college|school|market|"
                          r"bridge|road|highway|hospital|mosque|church|cathedral|prison|border|river|valley|lake|strait|"
                          r"gulf|junction|toll|gate|bus|station|square|stadium|barracks|checkpoint|police|military|army|international|"
-                         r"axis|front|corridor|province|sector|mines?|port|dam|forest|hills?|mountains?|island|islands|"
+                         r"axis|front|corridor|sector|mines?|port|dam|forest|hills?|mountains?|island|islands|"
                          r"head|people|residents?|government|house|office|palace|headquarters|secretariat|council|"
                          r"assembly|parliament|court|hall|buildings?|compound|park|hotel|"
                          r"nord|sud|est|ouest|de|du|des|la|le|d|of|the|s)$")
@@ -126,6 +126,18 @@ _GROUP_NEXT = re.compile(r" (?:cartels?|gangs?|operatives|members|fighters|milit
                          r"networks?|bosses|kingpins?|organi[sz]ations?|brigades?)\b")
 _NOUN_NEXT = re.compile(r" (?:and [A-Z]|et [A-Z]|[a-z]{3,})")
 _LEVEL = {"country": 0, "province": 1, "region": 1, "admin2": 2}
+_TOKEN = re.compile(r"\S+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_LEAD_WORD = re.compile(r"\S+ ")
+_OWN_TYPE = re.compile(rf" ({_SETTLEMENT}|{_ADMIN2}|{_ADMIN1})$")
+_TYPE_TAIL = re.compile(rf"[ ]+(?:{_SETTLEMENT}|{_ADMIN2}|{_ADMIN1})$", re.I)
+_GAP_TYPE = re.compile(rf"^[ ]+(?:{_SETTLEMENT}|{_ADMIN2}|{_ADMIN1})\b")
+_GAP_SAID = re.compile(rf"\b(?:in|dans|near|pres|within|{_ADMIN1}|{_ADMIN2})\b|\(")
+_APPOSITION = re.compile(r"[ ]*[,(]")
+_COMPASS_ONLY = re.compile(_COMPASS)
+_SETTLEMENT_WORD = re.compile(_SETTLEMENT)
+_ADMIN1_WORD = re.compile(_ADMIN1 + "|etat")
+_COUNTRY_ARTICLE = re.compile(r"^(?:l|d|le|la|les|the|du|des) ")
 
 
 class Context(dict):
@@ -138,6 +150,7 @@ class Context(dict):
         self.admin1: dict[str, float] = defaultdict(float)
         self.anchors: list[Place] = []
         self._continents: set[str] | None = None
+        self._top: float | None = None
 
     def continents(self, index: GazetteerIndex) -> set[str]:
         """The continents the article is about: those holding at least a quarter of the weight of
@@ -150,8 +163,14 @@ class Context(dict):
             self._continents = {c for c, w in weights.items() if w > 0 and w >= 0.25 * top}
         return self._continents
 
+    def top(self) -> float:
+        """The weight of the country the article is most about."""
+        if self._top is None:
+            self._top = max(self.values(), default=0.0)
+        return self._top
+
     def __setitem__(self, iso: str, weight: float) -> None:
-        self._continents = None
+        self._continents = self._top = None
         super().__setitem__(iso, weight)
 
 
@@ -165,7 +184,7 @@ class PlaceMention:
     chosen: Place | None = None
     slot: str = ""  # "settlement", "admin2", "admin1" when a division or settlement word goes with it
     slot_word: str = ""  # that word ("village", "township")
-    cue: bool = False  # a preposition or an entity label says it is a place
+    cue: bool = False  # a preposition, an attack verb or a division word says it is a place
     weak_cue: bool = False  # only "de", "du", "of" before it, or a location entity label
     written_name: str = ""  # the name with its division word ("Pale Township"), for a place kept as written
 
@@ -177,17 +196,27 @@ def _km(a: Place, b: Place) -> float:
 
 
 def _slot_word(word: str) -> str:
-    if re.fullmatch(_SETTLEMENT, word):
+    if _SETTLEMENT_WORD.fullmatch(word):
         return "settlement"
-    if re.fullmatch(_ADMIN1 + "|etat", word):
+    if _ADMIN1_WORD.fullmatch(word):
         return "admin1"
     return "admin2"
 
 
 def _same_word(phrase: str, country: Place, index: GazetteerIndex) -> bool:
     """Country names match on their folded spelling, not the lossy key ("Libby" is not Libya)."""
-    w = re.sub(r"^(?:l|d|le|la|les|the|du|des) ", "", words(phrase))
-    return any(words(n) == w for n, p in index.country_names.items() if p.iso == country.iso) or len(w) <= 3
+    w = _COUNTRY_ARTICLE.sub("", words(phrase))
+    return len(w) <= 3 or w in _country_words(index).get(country.iso, ())
+
+
+def _country_words(index: GazetteerIndex) -> dict[str, set[str]]:
+    cached = getattr(index, "_country_words", None)
+    if cached is None:
+        cached = defaultdict(set)
+        for n, p in index.country_names.items():
+            cached[p.iso].add(words(n))
+        index._country_words = cached
+    return cached
 
 
 class Gazetteer:
@@ -245,16 +274,15 @@ class Gazetteer:
             k = key(name)
             if len(k) < 3 or k in _STOP:
                 continue
-            rows = [self.index.place(i) for i in self.index.rows(k)]
-            divisions = [p for p in rows if p.kind in ("province", "admin2")]
-            if slot in ("admin1", "admin2") and divisions:
+            divisions = self.index.lookup(k, (ADMIN1, ADMIN2)) if slot in ("admin1", "admin2") else []
+            if divisions:
                 best = self.choose(divisions, ctx, slot=slot)
                 if best:
                     typed.append(best)
                     ctx.admin1[best.admin1_code] += 2.0
                     ctx[best.iso] = ctx.get(best.iso, 0) + 1.5
             elif ctx:
-                inside = [p for p in rows if ctx.get(p.iso, 0) > 0 and p.kind != "country"]
+                inside = [p for p in self.index.lookup(k, isos=ctx) if p.kind != "country"]
                 big = [p for p in inside if p.kind == "province" or p.population >= 100_000]
                 if big and (self.index.is_exact(name, big[0]) or len(inside) == 1):
                     ctx.admin1[big[0].admin1_code] += 1.0
@@ -303,7 +331,7 @@ class Gazetteer:
             s, e = m.span()
             if not free(s, e):
                 continue
-            mention = self._lookup_span(text, folded, s, e, ent_kinds, non_place)
+            mention = self._lookup_span(text, folded, s, e, ent_kinds, non_place, ctx)
             if mention:
                 out.append(mention)
                 taken.append((mention.start, mention.end))
@@ -331,18 +359,14 @@ class Gazetteer:
         return (_slot_word(word), word) if word else ("", "")
 
     def _lookup_span(self, text: str, folded: str, s: int, e: int, ent_kinds: dict[tuple[int, int], str],
-                     non_place: list[tuple[int, int]]) -> PlaceMention | None:
-        ws = list(re.finditer(r"\S+", text[s:e]))
-        whole = re.sub(r"['’]s$", "", text[s:e].strip(".,;:'’\""))
-        # a name after a preposition: kept, even unknown, in case what encloses it follows ("in X, Kaduna State")
-        whole_cue = bool(_LOCATIVE.search(folded, max(0, s - 30), s) or _VERB.search(folded, max(0, s - 20), s)) and not any(
-            s < b and a < e for a, b in non_place) and not _TITLE.search(folded, max(0, s - 14), s)
+                     non_place: list[tuple[int, int]], ctx: dict[str, float] | None = None) -> PlaceMention | None:
+        ws = list(_TOKEN.finditer(text[s:e]))
         fallback = None
         # longest sub-span first, anchored at the start, then shorter tails
         for i in range(len(ws)):
             for j in range(len(ws), i, -1):
                 ss, ee = s + ws[i].start(), s + ws[j - 1].end()
-                phrase = re.sub(r"['’]s$", "", text[ss:ee].strip(".,;:'’\""))  # Baghdad's
+                phrase = _POSSESSIVE.sub("", text[ss:ee].strip(".,;:'’\""))  # Baghdad's
                 k = key(phrase)
                 if not k or k in _STOP or len(k) < 3:
                     continue
@@ -351,24 +375,27 @@ class Gazetteer:
                 if any(ss < b and a < ee for a, b in non_place) and label not in ("LOC", "GPE", "PER", "PERSON"):
                     continue
                 partial = (i, j) != (0, len(ws))
+                country = self.index.countries.get(k)
+                rows = self.index.rows(k)
+                if not country and not rows and (fallback is not None or partial):
+                    continue  # nothing under this key, and an unknown part of a name is no place
                 head = " ".join(words(w.group(0)) for w in ws[:i]).split()
-                if all(w in _LEAD or key(w) in _STOP for w in head) or re.search(r"['’]s$", ws[i - 1].group(0) if i else ""):
+                if all(w in _LEAD or key(w) in _STOP for w in head) or i and _POSSESSIVE.search(ws[i - 1].group(0)):
                     head = []  # "In Paris", "Reinhart's Medellin": the name starts here
                 rest = head + " ".join(words(w.group(0)) for w in ws[j:]).split()
                 if _ORG_TAIL.intersection(rest):
                     continue  # "The Washington Post", "New York Times"
                 loose = partial and not all(_PARTIAL_OK.match(r) for r in rest)
                 slot, slot_word = self._slot(folded, ss, ee)
-                own = re.search(rf" ({_SETTLEMENT}|{_ADMIN2}|{_ADMIN1})$", folded[ss:ee])
+                own = _OWN_TYPE.search(folded, ss, ee)
                 if own and not slot:  # "Kaduna State"
                     slot, slot_word = _slot_word(own.group(1)), own.group(1)
                 after = bool(own) or bool(_TYPE_AFTER.match(folded, ee, min(len(folded), ee + 40)))
-                country = self.index.countries.get(k)
                 if country is not None and not (after and slot in ("admin1", "admin2")) and _same_word(phrase, country, self.index):
                     return PlaceMention(ss, ee, phrase, [country, *self._twins(phrase, country)], cue=True)
-                if loose and (head or re.fullmatch(_COMPASS, words(phrase))):
+                if loose and (head or _COMPASS_ONLY.fullmatch(words(phrase))):
                     continue  # "Llyod Austin", "Bobi Wine", "North Belfast": not Austin, Wine, North
-                cands = [self.index.place(r) for r in self.index.rows(k)]
+                cands = [self.index.place(r) for r in self._possible(rows, ctx)]
                 if words(phrase) in DEMONYM_ISO:  # "Russian" is not Rosian; "Bagdad" is Baghdad
                     cands = [p for p in cands if self.index.is_exact(phrase, p)]
                 if _ADJECTIVE.match(phrase) and _NOUN_NEXT.match(text, ee) and not slot:
@@ -398,21 +425,34 @@ class Gazetteer:
                     fallback = pm  # a name with a division word, unknown: kept unless a part of it is known
         if fallback is not None:
             return fallback
-        if whole_cue and len(key(whole)) >= 3 and key(whole) not in _STOP:
+        # a name after a preposition: kept, even unknown, in case what encloses it follows ("in X, Kaduna State")
+        whole = _POSSESSIVE.sub("", text[s:e].strip(".,;:'’\""))
+        if len(key(whole)) < 3 or key(whole) in _STOP or any(s < b and a < e for a, b in non_place):
+            return None
+        if (_LOCATIVE.search(folded, max(0, s - 30), s) or _VERB.search(folded, max(0, s - 20), s)) and not _TITLE.search(
+                folded, max(0, s - 14), s):
             return PlaceMention(s, s + len(whole), whole, [], cue=True)
         return None
+
+    def _possible(self, rows: tuple[int, ...], ctx: dict[str, float] | None) -> list[int]:
+        """The rows worth weighing: in a country the article names, or big enough to be named from
+        elsewhere (a division, a city of 100,000); the hundreds of small namesakes abroad go."""
+        if not ctx or len(rows) < 8:
+            return list(rows)
+        idx = self.index
+        return [i for i in rows if idx.kind[i] <= ADMIN1 or idx.pop[i] >= 100_000 or idx.isos[idx.country[i]] in ctx]
 
     def _enclosing(self, folded: str, pm: PlaceMention, nxt: PlaceMention | None) -> PlaceMention | None:
         """The next mention when it encloses this one: "X, Kaduna State", "X village in Y", "X (Y)"."""
         if nxt is None or nxt.chosen is None or nxt.start - pm.end > 50:
             return None
         gap = folded[pm.end:nxt.start]
-        gap = re.sub(rf"^[ ]+(?:{_SETTLEMENT}|{_ADMIN2}|{_ADMIN1})\b", "", gap)  # "X village in Y"
+        gap = _GAP_TYPE.sub("", gap)  # "X village in Y"
         m = _ENCLOSE_GAP.fullmatch(gap)
         if not m:
             return None
         bigger = nxt.chosen.kind in ("country", "province", "region", "admin2") or nxt.chosen.written
-        said = bool(re.search(rf"\b(?:in|dans|near|pres|within|{_ADMIN1}|{_ADMIN2})\b|\(", gap))
+        said = bool(_GAP_SAID.search(gap))
         if nxt.chosen.iso and (bigger or said):
             return nxt
         return None
@@ -421,7 +461,7 @@ class Gazetteer:
     def _resolve(self, folded: str, pm: PlaceMention, ctx: Context, enclosing: PlaceMention | None,
                  later: list[PlaceMention]) -> Place | None:
         # what encloses a name says where it is only when something says it is a place ("à X, Y", "X village")
-        apposition = enclosing is not None and re.match(r"[ ]*[,(]", folded[pm.end:enclosing.start])
+        apposition = enclosing is not None and _APPOSITION.match(folded, pm.end, enclosing.start)
         outer = enclosing.chosen if enclosing and (pm.cue or pm.slot or apposition and
                                                    enclosing.chosen.kind in ("country", "province", "admin2")) else None
         cands = pm.candidates
@@ -438,8 +478,10 @@ class Gazetteer:
         elif pm.slot == "settlement":
             cands = [p for p in cands if p.kind not in ("province", "admin2", "country")] or cands
         else:  # "Kunduz", "Aleppo": the town rather than the division named after it
-            towns = [p for p in cands if p.kind in ("city", "town") and self.index.is_exact(pm.text, p)]
-            cands = [p for p in cands if not any(_seat_of(t, p) for t in towns)]
+            towns = [p for p in cands if p.kind in ("city", "town") and self.index.is_exact(pm.text, p)] if any(
+                p.kind in ("province", "admin2") for p in cands) else []
+            if towns:
+                cands = [p for p in cands if not any(_seat_of(t, p) for t in towns)]
         cands = [p for p in cands if self._plausible(p, pm, ctx, outer)]
         anchors = ctx.anchors + [x.chosen for x in later if x.chosen and x.chosen.kind in ("city", "town", "village")]
         best = self.choose(cands, ctx, anchors, pm.slot) if cands else None
@@ -454,29 +496,34 @@ class Gazetteer:
         if p.curated or p.kind == "country":
             return True
         weight = ctx.get(p.iso, 0)
-        main = bool(ctx) and weight >= 0.5 * max(ctx.values())  # "autour de Palma" in an article about Mozambique
-        exact = self.index.is_exact(pm.text, p)  # one of its spellings, alternate names included
+        main = bool(ctx) and weight >= 0.5 * ctx.top()  # "autour de Palma" in an article about Mozambique
         own = self.index.is_exact(pm.text, p, alternates=False)  # its own name ("Victor" is not Victorville)
+        known: list[bool] = []
+
+        def exact() -> bool:  # one of its spellings, alternate names included (looked up once, if needed)
+            if not known:
+                known.append(own or self.index.is_exact(pm.text, p))
+            return known[0]
         if ctx and not main and self.index.continent.get(p.iso) not in ctx.continents(self.index):
             # a world city is named from anywhere: by its own name, or by an exonym when its country is named
-            return p.kind == "city" and p.population >= WORLD_CITY and outer is None and (own or exact and weight > 0)
+            return p.kind == "city" and p.population >= WORLD_CITY and outer is None and (own or exact() and weight > 0)
         if outer is not None:
             return True
         if not weight:  # a country the article does not name: a strong cue and one of its names
-            if not exact or not (pm.cue or pm.weak_cue and p.population >= 500_000):
+            if not exact() or not (pm.cue or pm.weak_cue and p.population >= 500_000):
                 return False
             return p.population >= 100_000 or p.kind == "province"
         if p.kind == "province":
-            return pm.cue or exact
+            return pm.cue or exact()
         if p.kind == "admin2":
-            return pm.cue and (main or exact)
+            return pm.cue and (main or exact())
         if own and p.kind == "city" and p.population >= 500_000:
             return True  # "Dallas, TX", "Kyiv has identified..."
-        if p.population < 100_000 and not main and not (pm.cue and exact):
+        if p.population < 100_000 and not main and not (pm.cue and exact()):
             return False  # a small place of a country the article mentions in passing
-        if p.population < 50_000 and not self._in_named_division(p, ctx, exact):
+        if p.population < 50_000 and not self._in_named_division(p, ctx, exact()):
             return False
-        return pm.cue or pm.weak_cue and exact and main or (own or exact and main) and p.population >= 100_000
+        return pm.cue or pm.weak_cue and exact() and main or (own or exact() and main) and p.population >= 100_000
 
     def _in_named_division(self, p: Place, ctx: Context, exact: bool) -> bool:
         """A small place in a country whose divisions the article names lies in one of them (or, by its
@@ -548,11 +595,11 @@ class Gazetteer:
 def _head(phrase: str, s: int, e: int, keep_type: bool = False) -> tuple[str, int, int]:
     """A capitalised phrase without a leading function word ('Au Mali'), a possessive, or (unless
     `keep_type`) a trailing division word: 'Kaduna State' -> 'Kaduna'."""
-    lead = re.match(r"\S+ ", phrase)
+    lead = _LEAD_WORD.match(phrase)
     if lead and (fold(lead.group(0)).strip() in _LEAD or key(lead.group(0)) in _STOP):
         phrase, s = phrase[lead.end():], s + lead.end()
-    phrase = re.sub(r"['’]s$", "", phrase)
-    m = None if keep_type else re.search(rf"[ ]+(?:{_SETTLEMENT}|{_ADMIN2}|{_ADMIN1})$", phrase, re.I)
+    phrase = _POSSESSIVE.sub("", phrase)
+    m = None if keep_type else _TYPE_TAIL.search(phrase)
     if m and m.start() > 0:
         return phrase[:m.start()], s, s + m.start()
     return phrase, s, s + len(phrase)

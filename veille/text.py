@@ -79,9 +79,13 @@ _TRANSLIT = [
 ]
 
 
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=100_000)
 def words(text: str) -> str:
     """Folded text with punctuation turned into single spaces."""
-    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    return _NON_WORD.sub(" ", fold(text)).strip()
 
 
 @lru_cache(maxsize=200_000)
