@@ -158,3 +158,16 @@ def test_api_server_error_says_internal_error_and_logs_the_details(store, client
             assert secret not in body
     logged = caplog.text
     assert request_id in logged and page.headers["x-request-id"] in logged and re.search(r"(?i)events", logged)
+
+
+def test_api_lists_never_serve_a_stale_record(store, client):
+    """The lists parse each stored record once; a record rewritten under the same id is seen at once."""
+    first = client.get("/api/events").json()["events"][0]
+    from veille.store.schema import events
+
+    with store.writer.begin() as conn:
+        rec = dict(first, fatalities=first["fatalities"] + 7)
+        conn.execute(events.update().where(events.c.event_id == first["event_id"]).values(record=rec))
+    again = client.get("/api/events").json()["events"][0]
+    assert again["event_id"] == first["event_id"] and again["fatalities"] == first["fatalities"] + 7
+    assert f'data-id="{first["event_id"]}"' in client.get("/").text

@@ -156,3 +156,14 @@ def test_store_guard_turns_a_database_error_into_a_failure_naming_the_article(db
     assert store.counts()["articles"] == 0 and store.counts()["failures"] == 1
     assert store.add_guarded(Article(text="Rockets hit Ramadi.", doc_id="ok", published=date(2021, 5, 28),
                                      language="en"), [record("ok")]) is True
+
+
+def test_cli_events_table_escapes_control_characters_of_stored_strings(tmp_path):
+    db = str(tmp_path / "v.db")
+    store = Store(db)
+    stored(store, "esc", "Rockets hit Hit.", location="Hit\x1b]8;;https://evil.test\x07click\x1b[2J",
+           actor1="[bold red]Group[/]")
+    res = subprocess.run([sys.executable, "-m", "veille.cli", "events", "--db", db],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and "\x1b" not in res.stdout and "\x07" not in res.stdout
+    assert "\\x1b" in res.stdout and "[bold red]Group[/]" in res.stdout  # shown, not obeyed

@@ -332,7 +332,8 @@ def demo(db):
             counts = ingest_into(store, pipe, _articles((str(path),), Defaults(), failures), failures, bar)
     print_table(store.events())
     click.echo(f"{counts['articles']} sample articles stored ({counts['already_stored']} already there); "
-               f"{store.count_events()} events in {db}. Try: veille export --db {db} --format acled-csv", err=True)
+               f"{store.count_events()} events in {store.display_url}. Try: veille export --db {store.display_url} "
+               "--format acled-csv", err=True)
     sys.exit(EXIT_SKIPPED if failures else 0)
 
 

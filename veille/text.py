@@ -56,34 +56,54 @@ def fold(text: str) -> str:
 
 
 _ARTICLES = re.compile(r"^(?:al|el|as|ad|an|ar|at|az|ash|ath|ech|es|ed|le|la|les|l|the)[\s'-]+")
+# French, English and German renderings of the same sounds (Arabic, Persian, Slavic, African
+# names), applied in order to the folded name with spaces removed.
 _TRANSLIT = [
-    (re.compile(r"ou"), "u"),
-    (re.compile(r"ch"), "sh"),
-    (re.compile(r"dj"), "j"),
+    (re.compile(r"tch|tsch"), "ch"),  # Tchad, Tchernihiv / Chad, Chernihiv
+    (re.compile(r"dj|dzh|zh"), "j"),  # Djibo / Jibo, Zaporizhzhia / Zaporijia
+    (re.compile(r"ou|oo"), "u"),  # Tiloua / Tiloa... then Koundouz / Kunduz
+    (re.compile(r"aw"), "o"),  # Dayr az Zawr / Deir ez-Zor
+    (re.compile(r"ch|sch"), "sh"),  # Cheikh / Sheikh
     (re.compile(r"kh"), "k"),
     (re.compile(r"gh"), "g"),
-    (re.compile(r"q"), "k"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(?<=[dt])h"), ""),  # Dhi Qar / Di Qar, Thi Qar
+    (re.compile(r"(?<=[^aeiouy])e$"), ""),  # final mute e: Sarmine / Sarmin
     (re.compile(r"[ey]"), "i"),
     (re.compile(r"w"), "u"),
+    (re.compile(r"o"), "u"),  # Konduz / Kunduz, Golo / Gulu
+    (re.compile(r"ai|ia(?=i)"), "i"),  # Shaykh / Sheikh, Taez / Taiz
+    (re.compile(r"(?<=[aiu])h$"), ""),  # Hama / Hamah, Hodeida / Hodeidah
     (re.compile(r"(.)\1+"), r"\1"),
 ]
 
 
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=100_000)
 def words(text: str) -> str:
     """Folded text with punctuation turned into single spaces."""
-    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    return _NON_WORD.sub(" ", fold(text)).strip()
 
 
 @lru_cache(maxsize=200_000)
 def key(name: str) -> str:
-    """Lossy comparison key for a name: 'Aïn al-Asad' == 'Ain al Assad' == 'Ayn al-Asad'."""
+    """Lossy comparison key for a name: 'Aïn al-Asad' == 'Ain al Assad' == 'Ayn al-Asad'.
+
+    Accents, case, punctuation and Arabic articles go; French and English transliterations of
+    the same sounds meet (ou/u/o, ch/sh, kh/k, dj/j, q/k, e/i/y, w/u, ay/ei, doubled letters,
+    a final mute e, a final h): 'Khan Cheikhoun' == 'Khan Shaykhun', 'Tiloua' == 'Tiloa',
+    'Koundouz' == 'Kunduz'. Short keys stay short: callers ignore keys under 3 letters.
+    """
     s = fold(name).strip()
     s = re.sub(r"[^a-z0-9' -]+", " ", s)
     # French/English fused article: Salaheddine, Salahuddin -> salah ed-din
     s = re.sub(r"(?<=[a-z]{4})(?:e|u|ou|a)d(?:d)?ine?\b", " ed-din", s)
     s = _ARTICLES.sub("", s)
     # articles inside multi-word names: "ain al-asad" -> "ain asad"
-    s = re.sub(r"(?<=[ '-])(?:al|el|ad|as|an|ar|at|az|ash|ech|ed|es)[ '-]+", "", s)
+    s = re.sub(r"(?<=[ '-])(?:al|el|ad|as|an|ar|at|az|ash|ech|ed|es|ez)[ '-]+", "", s)
     s = re.sub(r"[^a-z0-9]+", "", s)
     for pattern, repl in _TRANSLIT:
         s = pattern.sub(repl, s)

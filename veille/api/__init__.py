@@ -15,7 +15,10 @@ under /static, never inline.
 """
 from __future__ import annotations
 
+import json
 import math
+import threading
+from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -25,9 +28,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..geo import outlines_geojson
+from ..records import EventRecord
 from ..store import EventFilter, Store
 from .guard import MAX_OFFSET, MAX_PARAM_CHARS, Guard, error_body, error_response, is_web_url
 
@@ -80,10 +85,11 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
                            event_type=type or None, actor=actor or None, outlet=outlet or None,
                            text=q or None, limit=limit, offset=offset)
 
+    records = RecordCache()
+
     def events_query(flt: EventFilter) -> dict:
-        events = store.events(flt)
         return {"total": store.count_events(flt), "limit": flt.limit, "offset": flt.offset,
-                "events": [e.to_dict() for e in events]}
+                "events": records.get(store.event_texts(flt))}
 
     def event_query(event_id: str) -> dict:
         found = store.event(event_id)
@@ -159,6 +165,35 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
     return app
 
 
+class RecordCache:
+    """Event records as the API shows them, parsed once per distinct stored content.
+
+    Keyed by the stored JSON text itself, so a cached record is never stale whatever is written
+    meanwhile; a page of records that did not change costs a query and dictionary lookups. The
+    dicts returned are shared between requests: read them, never change them.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._records: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, texts: list[str]) -> list[dict]:
+        with self._lock:
+            missing = [t for t in texts if t not in self._records]
+        fresh = {t: EventRecord.from_dict(json.loads(t)).to_dict() for t in missing}
+        with self._lock:
+            self._records.update(fresh)
+            out = []
+            for t in texts:
+                out.append(self._records[t] if t in self._records else fresh[t])
+                if t in self._records:
+                    self._records.move_to_end(t)
+            while len(self._records) > self.size:
+                self._records.popitem(last=False)
+        return out
+
+
 def _form_date(value: str | None, name: str) -> date | None:
     if not value:
         return None
@@ -214,7 +249,19 @@ def timeline(events: list[dict]) -> dict:
     width = max(4, math.floor(900 / len(keys)))
     bars = [{"month": k, "count": counts.get(k, 0), "x": i * width, "w": max(2, width - 1),
              "h": round(80 * counts.get(k, 0) / top)} for i, k in enumerate(keys)]
-    return {"bars": bars, "max": top, "width": width * len(keys)}
+    return {"bars": bars, "max": top, "width": width * len(keys), "svg": _timeline_svg(bars)}
+
+
+def _timeline_svg(bars: list[dict]) -> Markup:
+    """The bars as SVG, built here: a span of decades is hundreds of bars, too slow for a template loop.
+    Every value is a number or a YYYY-MM month made here, so nothing needs escaping."""
+    parts = []
+    for i, b in enumerate(bars):
+        parts.append(f'<rect x="{b["x"]}" y="{85 - b["h"]}" width="{b["w"]}" height="{b["h"]}">'
+                     f'<title>{b["month"]}: {b["count"]}</title></rect>')
+        if i == 0 or i == len(bars) - 1 or b["month"].endswith("-01"):
+            parts.append(f'<text x="{b["x"]}" y="98">{b["month"]}</text>')
+    return Markup("".join(parts))
 
 
 __all__ = ["create_app", "highlight", "error_body", "is_web_url"]

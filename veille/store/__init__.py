@@ -261,6 +261,17 @@ class Store:
         with self.engine.connect() as conn:
             return [EventRecord.from_dict(_json(r.record)) for r in conn.execute(q)]
 
+    def event_texts(self, flt: EventFilter | None = None) -> list[str]:
+        """The records `events(flt)` returns, in the same order, as the JSON text they are stored as.
+
+        For callers that parse each distinct record once (the API's lists): the text is the
+        content, so a cache keyed by it never goes stale, whatever is written meanwhile.
+        """
+        q = _filtered(sa.select(sa.cast(events.c.record, sa.Text)).order_by(events.c.event_date, events.c.event_id),
+                      flt or EventFilter())
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
+
     def count_events(self, flt: EventFilter | None = None) -> int:
         q = _filtered(sa.select(sa.func.count()).select_from(events), flt or EventFilter(), paged=False)
         with self.engine.connect() as conn:
