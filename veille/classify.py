@@ -126,6 +126,9 @@ class EventModel:
         return probs["event"][:, self.heads["event"].labels.index("event")]
 
 
+_BY_WEAPON = ("SHELL", "AIR", "IED", "GRENADE")  # explosions whose sub-type a weapon word can tell
+
+
 def anchors(p_event: np.ndarray, n_sentences: int, sentence: float, anchor: float, density: float) -> bool:
     """Whether an article reports events at all: one sentence says so clearly (`anchor`), or a good
     share of its sentences say so (`density`): a conflict report is mostly about its events, while
@@ -149,6 +152,11 @@ class Policy:
     second: float = 0.25  # another rule mention of its sentence stands as its own event above this type probability
     veto_questions: bool = True  # a question reports no event, whatever the model says
     veto_cues: tuple[str, ...] = ("irrealis", "habitual")  # no new mention where the rules see these cues
+    type_vetoes: tuple[tuple[str, str], ...] = (("intercept_none", "Disrupted weapons use"),)  # (cue, type it rules out)
+    weapons_decide: tuple[str, ...] = ("rocket", "missile", "mortar", "artillery", "drone", "grenade")
+    # ... among explosions, one of these weapon words gives the sub-type (a drone strike, a rocket attack)
+    rule_type_floor: float = 1.1  # a strong typed trigger keeps its type unless the model gives it less than this
+    create: float | None = None  # event probability from which a sentence without rule mentions gets one (model's)
     model_only: bool = False  # the rules' mentions are dropped: the model alone decides (an ablation)
 
 
@@ -171,6 +179,7 @@ class Classifier:
         self.detector = detector
         self.policy = policy or Policy(use_model=model is not None)
         self.code_of = {t.sub_event_type: code for code, t in taxonomy.items()}
+        self.weapon_code = {w.name: w.code for w in getattr(detector, "lex", None).weapons} if detector else {}
         self.label_of = {code: t.sub_event_type for code, t in taxonomy.items()}
 
     def thresholds(self) -> tuple[float, float, float]:
@@ -218,15 +227,30 @@ class Classifier:
             for m in rule:
                 m.join_only = True
             return
+        cues = {f[4:] for f in x.rule_features if f.startswith("cue:")}
+        ruled_out = [self.model.heads["type"].labels.index(t) for c, t in self.policy.type_vetoes
+                     if c in cues and t in self.model.heads["type"].labels]
+        if ruled_out:  # "aucun n'a été intercepté": the rules read the negation the words alone miss
+            p_type = p_type.copy()
+            p_type[ruled_out] = 0.0
         k = int(p_type.argmax())
         x.label, x.probability, x.p_event = self.model.heads["type"].labels[k], float(p_type[k]), p_event
         code = self.code_of[x.label]
+        by_weapon = False
+        if code in _BY_WEAPON:
+            weapon = next((m.weapon for m in rule if m.weapon), None) or next(
+                (h.weapon for h in x.hits if h.code == "WEAPON" and h.weapon in self.policy.weapons_decide), None)
+            if weapon in self.policy.weapons_decide:
+                code, by_weapon = self.weapon_code.get(weapon, code), True
         if rule:
             primary = next((m for m in rule if _family(m.code) == _family(code)), rule[0])
             for m in rule:
                 q = float(p_type[k]) if m is primary else self.type_probability(p_type, m.code)
-                if m is primary:
-                    m.code = code
+                if m is primary and m.strength >= 1.0 and m.code in self.label_of \
+                        and self.type_probability(p_type, m.code) >= self.policy.rule_type_floor:
+                    q = self.type_probability(p_type, m.code)  # the rules know this word: their type stands
+                elif m is primary:
+                    m.code, m.typed_by_rules = code, by_weapon
                 if m is primary or q >= self.policy.second:
                     m.confirmed, m.probability = True, q
                 else:
@@ -236,8 +260,12 @@ class Classifier:
             return  # a landmark of this kind already stands for it
         if self.policy.veto_cues and set(self.policy.veto_cues) & {f[4:] for f in x.rule_features if f.startswith("cue:")}:
             return  # planned, hypothetical or habitual: the rules found no event in it, and they know these
+        create = self.policy.create if self.policy.create is not None else self.model.thresholds.get("create", 0.0)
+        if p_event < create:
+            x.label = NONE
+            return
         if not x.dates:
             x.dates = self.detector.sentence_dates(x.folded, published)
         m = self.detector.new_mention(doc_id, x, code)
-        m.confirmed, m.probability = True, float(p_type[k])
+        m.confirmed, m.probability, m.typed_by_rules = True, float(p_type[k]), by_weapon
         x.mentions.append(m)

@@ -40,7 +40,7 @@ class Event:
         confirmed = [m for m in self.mentions if m.confirmed and not m.join_only] or \
             [m for m in self.mentions if m.confirmed]
         if confirmed:  # the type the classifier is surest of, among the mentions that could tell it alone
-            return max(confirmed, key=lambda m: (m.probability, -m.span[0])).code
+            return max(confirmed, key=lambda m: (m.typed_by_rules, m.probability, -m.span[0])).code
         codes = {m.code for m in self.mentions}
         return next((c for c in STRONG_ORDER if c in codes), self.mentions[0].code)
 

@@ -121,6 +121,7 @@ class Mention:
     another: bool = False  # "une autre salve", "another rocket attack": not an event told before
     join_only: bool = False  # too little support to be an event of its own; it can add to one
     confirmed: bool = False  # the classifier says its sentence reports an event of this type
+    typed_by_rules: bool = False  # a weapon word or a strong trigger gave its type, not the model alone
     p_background: float | None = None  # the classifier's probability that its sentence recalls a past event
     probability: float = 0.0  # the classifier's probability for its type
     strength: float = 0.0  # the weight of its strongest typed trigger

@@ -65,6 +65,7 @@ class Settings:
     sentence: float = 0.5  # event probability from which a sentence reports an event
     anchor: float | None = None  # ... in an article one of whose sentences reaches this (None: calibrate)
     density: float = 0.2  # ... or in an article where this share of the sentences report events
+    create: float = 0.7  # event probability from which a sentence the rules found nothing in gets a mention
     quiet_target: float = 0.015  # events per quiet article the calibrated anchor allows
     seed: int = 13
     sources: list[str] = field(default_factory=list)
@@ -229,7 +230,7 @@ def fit(examples: list[Example], featurize: Featurizer, settings: Settings) -> E
     }
     card = {"trained": date.today().isoformat(), "examples": n, "features": len(vocab_list),
             "settings": {k: v for k, v in settings.__dict__.items()}}
-    thresholds = {"sentence": settings.sentence, "density": settings.density,
+    thresholds = {"sentence": settings.sentence, "density": settings.density, "create": settings.create,
                   "anchor": settings.anchor if settings.anchor is not None else settings.sentence}
     return EventModel(vocab, idf.astype(np.float32), heads, thresholds, card)
 
