@@ -18,7 +18,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from .article import Article, Failure
 from .consolidate import build_records, merge, resolve_dates
@@ -30,6 +30,7 @@ from .records import EventRecord
 from .text import fold
 
 SUPPORTED = ("fr", "en")
+T = TypeVar("T")
 
 
 def default_cache_dir() -> Path:
@@ -105,7 +106,7 @@ class Pipeline:
     # -- running -----------------------------------------------------------------
     def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
         """Results in input order; with n_process > 1, batches run in worker processes."""
-        batches = _chunks(articles, self.options.batch_size)
+        batches = chunks(articles, self.options.batch_size)
         if self.options.n_process > 1:
             yield from self._run_pool(batches, progress)
             return
@@ -249,10 +250,11 @@ def _extraction_failure(art: Article, exc: Exception) -> Failure:
                    "Please report it with this article.", art.doc_id)
 
 
-def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for art in articles:
-        batch.append(art)
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of `size` items (the last may be shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
         if len(batch) >= size:
             yield batch
             batch = []
