@@ -27,8 +27,7 @@ from pathlib import Path
 
 import spacy
 
-from veille.article import Article
-from veille.cli import ingest_into
+from veille import ingest
 from veille.pipeline import Options, Pipeline
 from veille.readers import Defaults, article_from_json
 from veille.store import Store
@@ -86,21 +85,21 @@ def end_to_end(pipe: Pipeline, rows: list[dict], db: str) -> tuple[float, dict, 
             read += time.perf_counter() - t0
             yield art
 
-    t_store = Store.add
+    t_store = Store.add_many
     spent = {"store": 0.0}
 
-    def timed_add(self, article: Article, records):
+    def timed_add(self, items):
         t0 = time.perf_counter()
         try:
-            return t_store(self, article, records)
+            return t_store(self, items)
         finally:
             spent["store"] += time.perf_counter() - t0
 
-    Store.add = timed_add
+    Store.add_many = timed_add
     try:
-        counts = ingest_into(store, pipe, articles(), [])
+        counts = ingest(articles(), store, pipe).as_dict()
     finally:
-        Store.add = t_store
+        Store.add_many = t_store
     elapsed = time.perf_counter() - t
     stages = Counter(pipe.timings)
     stages["reading JSON"] = read

@@ -10,7 +10,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from veille.api import create_app, highlight
-from veille.cli import ingest_into
+from veille import ingest
 from veille.store import Store
 
 from .conftest import article
@@ -24,7 +24,7 @@ def client(tmp_path_factory, pipeline, dev_articles):
                       "selon des sources sécuritaires irakiennes <img src=x onerror=\"window.__xss=2\">.",
                       published="2022-03-16", doc_id="hostile")
     hostile.outlet = "<b>Evil</b> Outlet"
-    ingest_into(store, pipeline, iter(list(dev_articles) + [hostile]), [])
+    ingest(list(dev_articles) + [hostile], store, pipeline)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield TestClient(create_app(store))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from veille.cli import ingest_into
+from veille import ingest
+from veille.article import Article
 from veille.store import Store
 
 from .conftest import DEV, SHARED
@@ -55,30 +56,26 @@ def feed(tmp_path_factory):
 
 def test_backends_schema_and_round_trip(db_url, pipeline, dev_articles):
     store = Store(db_url)
-    ingest_into(store, pipeline, iter(dev_articles), [])
+    ingest(dev_articles, store, pipeline)
     before = snapshot(store)
-    ingest_into(store, pipeline, iter(reversed(dev_articles)), [])
+    ingest(reversed(dev_articles), store, pipeline)
     assert snapshot(store) == before and store.counts()["articles"] == 5
     assert Store(db_url).counts() == store.counts()  # re-opening migrates nothing and loses nothing
 
 
 def test_backends_same_events_on_sqlite_and_postgresql(tmp_path, pipeline, dev_articles):
-    urls = [str(tmp_path / "a.db")]
-    gen = None
-    if os.environ.get("VEILLE_TEST_PG"):
-        from .conftest import _postgres_database
+    """Needs PostgreSQL: skipped without VEILLE_TEST_PG, and a failure in CI (see conftest)."""
+    from .conftest import _postgres_database
 
-        gen = _postgres_database()
-        urls.append(next(gen))
+    gen = _postgres_database()
     snaps = []
-    for url in urls:
+    for url in (str(tmp_path / "a.db"), next(gen)):
         store = Store(url)
-        ingest_into(store, pipeline, iter(dev_articles), [])
+        ingest(dev_articles, store, pipeline)
         snaps.append(snapshot(store))
         store.engine.dispose()
-    if gen:
-        next(gen, None)
-    assert all(s == snaps[0] for s in snaps)
+    next(gen, None)
+    assert snaps[0] == snaps[1] and len(snaps[0]) > 10
 
 
 def test_backends_two_concurrent_ingests_lose_and_duplicate_nothing(db_url, feed):
@@ -175,3 +172,59 @@ def test_backends_dask_local_cluster_gives_the_same_events(tmp_path, feed):
                          capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, res.stderr
     assert snapshot(Store(dask)) == snapshot(Store(single))
+
+
+def test_backends_a_database_of_the_first_schema_is_migrated_with_its_events(db_url):
+    """Revision 0001 grouped mentions by a hash id; after 0002 the same groups are events with summaries."""
+    from datetime import date, datetime
+
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+    from importlib import resources
+
+    from veille.dedup import consolidate
+    from veille.records import EventRecord, Evidence
+    from veille.store import normalise_url
+
+    engine = sa.create_engine(normalise_url(db_url))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("veille.store") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+
+    def rec(doc: str, n: int, killed: int) -> EventRecord:
+        return EventRecord(event_date="2021-05-24", time_precision=1, disorder_type="Political violence",
+                           event_type="Battles", sub_event_type="Armed clash", actor1="Islamic State",
+                           assoc_actor_1=None, inter1=2, actor2=None, assoc_actor_2=None, inter2=0, country="Iraq",
+                           iso="IQ", admin1="Diyala", location="Baqubah", latitude=33.75 + n / 100, longitude=44.6,
+                           geo_precision=1, fatalities=killed, evidence=[Evidence(doc, 0, 5)], doc_ids=[doc],
+                           event_id=f"r{n}")
+
+    groups = {"old-a": [rec("d1", 1, 4), rec("d2", 2, 3)], "old-b": [rec("d3", 3, 0)]}
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    with engine.begin() as conn:
+        for doc in ("d1", "d2", "d3"):
+            conn.execute(meta.tables["articles"].insert(), {"doc_id": doc, "text": "words", "n_events": 1,
+                                                           "ingested_at": datetime(2021, 6, 1)})
+        for old_id, members in groups.items():
+            ev = consolidate(members)
+            conn.execute(meta.tables["events"].insert(), {
+                "event_id": old_id, "event_date": date(2021, 5, 24), "event_type": ev.event_type,
+                "sub_event_type": ev.sub_event_type, "n_articles": len(members), "record": ev.to_dict()})
+            conn.execute(meta.tables["mentions"].insert(), [
+                {"mention_id": f"{m.doc_ids[0]}:{m.event_id}", "doc_id": m.doc_ids[0], "event_id": old_id,
+                 "event_type": m.event_type, "event_date": date(2021, 5, 24), "record": m.to_dict()}
+                for m in members])
+    engine.dispose()
+    store = Store(db_url)
+    events = sorted(store.events(), key=lambda e: e.doc_ids)
+    assert [e.doc_ids for e in events] == [["d1", "d2"], ["d3"]]
+    assert events[0].fatalities == 3 and events[0].disagreements["fatalities"] == {"d1": 4, "d2": 3}
+    assert [e.event_id for e in events] == [consolidate(groups["old-a"]).event_id, consolidate(groups["old-b"]).event_id]
+    # and the migrated store goes on: a new report of the first event joins it
+    store.add(Article(text="more words", doc_id="d4", published=date(2021, 5, 25)), [rec("d4", 4, 3)])
+    assert sorted(len(e.doc_ids) for e in store.events()) == [1, 3]
+    store.engine.dispose()

@@ -33,7 +33,8 @@ def test_extract_finds_type_date_and_country(pipeline, lang, published, text, su
     records = pipeline.extract(article(text, published, lang))
     assert [(r.sub_event_type, r.event_date, r.iso) for r in records] == [(sub, day, iso)]
     r = records[0]
-    assert r.evidence and text[r.evidence[0].start:r.evidence[0].end] in text and r.notes
+    # each case is one sentence, and the evidence is that sentence
+    assert [(e.doc_id, e.start, e.end) for e in r.evidence] == [(r.doc_ids[0], 0, len(text))] and r.notes
 
 
 @pytest.mark.parametrize("lang, text", [

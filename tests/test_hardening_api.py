@@ -2,6 +2,8 @@
 parameters are checked before any query; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import json
+
 import logging
 import re
 import warnings
@@ -161,13 +163,16 @@ def test_api_server_error_says_internal_error_and_logs_the_details(store, client
 
 
 def test_api_lists_never_serve_a_stale_record(store, client):
-    """The lists parse each stored record once; a record rewritten under the same id is seen at once."""
+    """The lists build each stored record once; a record that changes under the same id is seen at once."""
     first = client.get("/api/events").json()["events"][0]
+    from veille.dedup import Summary
     from veille.store.schema import events
 
     with store.writer.begin() as conn:
-        rec = dict(first, fatalities=first["fatalities"] + 7)
-        conn.execute(events.update().where(events.c.event_id == first["event_id"]).values(record=rec))
+        state = conn.execute(sa.select(events.c.summary).where(events.c.event_id == first["event_id"])).scalar_one()
+        summary = Summary(json.loads(state) if isinstance(state, str) else state)
+        summary.state["base"]["record"]["notes"] = "Rewritten under the same id."
+        conn.execute(events.update().where(events.c.event_id == first["event_id"]).values(summary=summary.state))
     again = client.get("/api/events").json()["events"][0]
-    assert again["event_id"] == first["event_id"] and again["fatalities"] == first["fatalities"] + 7
+    assert again["event_id"] == first["event_id"] and again["notes"].startswith("Rewritten under the same id.")
     assert f'data-id="{first["event_id"]}"' in client.get("/").text

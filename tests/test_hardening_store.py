@@ -66,7 +66,7 @@ def test_store_list_queries_use_indexes(tmp_path):
     store = Store(str(tmp_path / "v.db"))
     with store.engine.connect() as conn:
         plans = {
-            "events": "SELECT record FROM events ORDER BY event_date, event_id LIMIT 100",
+            "events": "SELECT summary FROM events ORDER BY event_date, event_id LIMIT 100",
             "articles": "SELECT doc_id FROM articles ORDER BY published, doc_id LIMIT 100",
             "outlets": "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY outlet",
         }

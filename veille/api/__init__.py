@@ -15,10 +15,7 @@ under /static, never inline.
 """
 from __future__ import annotations
 
-import json
 import math
-import threading
-from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -32,7 +29,6 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..geo import outlines_geojson
-from ..records import EventRecord
 from ..store import EventFilter, Store
 from .guard import MAX_OFFSET, MAX_PARAM_CHARS, Guard, error_body, error_response, is_web_url
 
@@ -85,11 +81,9 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
                            event_type=type or None, actor=actor or None, outlet=outlet or None,
                            text=q or None, limit=limit, offset=offset)
 
-    records = RecordCache()
-
     def events_query(flt: EventFilter) -> dict:
         return {"total": store.count_events(flt), "limit": flt.limit, "offset": flt.offset,
-                "events": records.get(store.event_texts(flt))}
+                "events": store.event_dicts(flt)}
 
     def event_query(event_id: str) -> dict:
         found = store.event(event_id)
@@ -163,35 +157,6 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
 
     app.state.store = store
     return app
-
-
-class RecordCache:
-    """Event records as the API shows them, parsed once per distinct stored content.
-
-    Keyed by the stored JSON text itself, so a cached record is never stale whatever is written
-    meanwhile; a page of records that did not change costs a query and dictionary lookups. The
-    dicts returned are shared between requests: read them, never change them.
-    """
-
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self._records: OrderedDict[str, dict] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, texts: list[str]) -> list[dict]:
-        with self._lock:
-            missing = [t for t in texts if t not in self._records]
-        fresh = {t: EventRecord.from_dict(json.loads(t)).to_dict() for t in missing}
-        with self._lock:
-            self._records.update(fresh)
-            out = []
-            for t in texts:
-                out.append(self._records[t] if t in self._records else fresh[t])
-                if t in self._records:
-                    self._records.move_to_end(t)
-            while len(self._records) > self.size:
-                self._records.popitem(last=False)
-        return out
 
 
 def _form_date(value: str | None, name: str) -> date | None:

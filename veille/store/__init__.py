@@ -1,43 +1,42 @@
 """The event store: SQLite by default, PostgreSQL with a postgresql:// URL.
 
-One writer: `Store.add` takes the results of extraction (from one process or
-from Dask workers) and, in one transaction per article, stores the article,
-its per-article records (mentions), and re-clusters the events those
-mentions may belong to. An article already stored is skipped, so running a
-batch again (after Ctrl-C or kill -9) resumes where it stopped and
-duplicates nothing.
+`Store.add_many` takes the results of extraction (from `veille.ingest`) and,
+in one transaction per batch, stores the articles, their per-article records
+(mentions), and joins each record to the event it reports or starts one
+(veille/store/writer.py, with the algorithm of veille/dedup.py). An article
+already stored is skipped, so running a batch again (after Ctrl-C or kill -9)
+resumes where it stopped and duplicates nothing. Writers take turns: SQLite's
+`BEGIN IMMEDIATE`, a PostgreSQL advisory lock.
+
+Reading: an event's record comes from its summary; its doc_ids and evidence
+come from its mentions, read for the events asked for only.
 """
 from __future__ import annotations
 
-import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from importlib import resources
+from itertools import groupby
 from pathlib import Path
+from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..article import MAX_ID_CHARS, Article, Failure, clean_text
-from ..dedup import consolidate, mention_key, same_event
+from ..dedup import Summary
 from ..errors import InputError, StoreError, mask_secrets
-from ..records import EventRecord
+from ..records import EventRecord, Evidence
 from . import schema
 from .schema import articles, events, failures, mentions, runs
+from .writer import Writer, _json, now, stored_articles
 
-# the statements of the write path, built once: building and keying a statement per row cost
-# more than running it
-_B = sa.bindparam
-_HAS_ARTICLE = sa.select(articles.c.doc_id).where(articles.c.doc_id == _B("doc_id"))
-_CANDIDATES = sa.select(events.c.event_id).where(
-    events.c.event_type == _B("event_type"), events.c.event_date.between(_B("lo"), _B("hi")))
-_CANDIDATES_IN_COUNTRY = _CANDIDATES.where(sa.or_(events.c.iso == _B("iso"), events.c.iso.is_(None)))
-_MEMBERS = sa.select(mentions.c.mention_id).where(mentions.c.event_id == _B("old"))
-_DELETE_EVENT = events.delete().where(events.c.event_id == _B("old"))
-_MOVE_MENTIONS = (mentions.update()
-                  .where(sa.or_(mentions.c.event_id == _B("old"), mentions.c.mention_id == _B("mention")))
-                  .values(event_id=_B("new")))
-
+_MEMBERS = (sa.select(mentions.c.event_ref, mentions.c.doc_id, mentions.c.spans)
+            .where(mentions.c.event_ref.in_(sa.bindparam("refs", expanding=True)))
+            .order_by(mentions.c.event_ref, mentions.c.mention_id))
+READ_CHUNK = 500  # events whose members are read with one query
 
 
 def display_url(url: str) -> str:
@@ -52,10 +51,6 @@ def normalise_url(url: str) -> str:
     if url.startswith("postgresql://"):
         return "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 @dataclass
@@ -76,11 +71,7 @@ class Store:
     def __init__(self, url: str = "veille.db") -> None:
         self.url = normalise_url(url)
         self.display_url = display_url(url)
-        # parsed records by id; an id names fixed content (mention rows never change their record,
-        # an event id is derived from its members), so these caches are safe with concurrent writers
-        self._events: dict[str, EventRecord] = {}
-        self._mentions: dict[str, EventRecord] = {}
-        self._members: dict[str, list[str]] = {}  # event id -> its mention ids (the id is derived from them)
+        self._dicts = ContentCache()
         try:
             self.engine: Engine = sa.create_engine(self.url, future=True)
         except (sa.exc.ArgumentError, ImportError) as exc:
@@ -128,33 +119,38 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
     def has_article(self, doc_id: str) -> bool:
+        return bool(self.stored([doc_id]))
+
+    def stored(self, doc_ids: list[str]) -> set[str]:
+        """Which of these articles the store holds."""
         with self.engine.connect() as conn:
-            return conn.execute(_HAS_ARTICLE, {"doc_id": doc_id}).first() is not None
+            return stored_articles(conn, doc_ids)
 
     def add(self, article: Article, records: list[EventRecord]) -> bool:
         """Store one article and its records; False when it was already stored.
 
         Raises InputError when the article cannot be stored as it is (the same on every back end).
         """
-        if len(article.doc_id) > MAX_ID_CHARS:
-            raise InputError(article.source or article.doc_id[:MAX_ID_CHARS],
-                             f"the doc_id is {len(article.doc_id)} characters long, more than {MAX_ID_CHARS}.",
-                             "Shorten it, or leave it out to let veille derive one from the text.")
+        _check_storable(article)
         with self.writer.begin() as conn:
             self._lock(conn)
-            if conn.execute(_HAS_ARTICLE, {"doc_id": article.doc_id}).first():
-                return False
-            conn.execute(articles.insert(), {
-                "doc_id": article.doc_id, "url": article.url, "outlet": article.outlet, "title": article.title,
-                "published": article.published, "language": article.language, "text": article.text,
-                "source": article.source, "n_events": len(records), "ingested_at": now()})
-            if records:
-                conn.execute(mentions.insert(), [
-                    {"mention_id": mention_key(r), "doc_id": article.doc_id, "event_id": None,
-                     "event_type": r.event_type, "event_date": date.fromisoformat(r.event_date),
-                     "record": r.to_dict(with_text=False)} for r in records])
-                self._recluster(conn, records)
-        return True
+            return Writer(conn).add_articles([(article, records)])[0]
+
+    def add_many(self, items: list[tuple[Article, list[EventRecord]]]) -> list[bool | Failure]:
+        """Store articles and their records in one transaction: for each, True, False (it was already
+        stored) or the Failure recorded for it.
+
+        One article that cannot be stored does not stop the others: if the batch fails, each of its
+        articles is stored in a transaction of its own (`add_guarded`).
+        """
+        try:
+            for article, _ in items:
+                _check_storable(article)
+            with self.writer.begin() as conn:
+                self._lock(conn)
+                return list(Writer(conn).add_articles(items))
+        except Exception:  # one article never stops a batch: find it, store the others
+            return [self.add_guarded(article, records) for article, records in items]
 
     def add_guarded(self, article: Article, records: list[EventRecord]) -> bool | Failure:
         """`add` inside a guard: an error storing this article becomes a recorded Failure naming it.
@@ -167,8 +163,6 @@ class Store:
         except InputError as exc:
             failure = Failure(exc.source, exc.problem, exc.fix, _fitting_id(article.doc_id))
         except Exception as exc:  # one article never stops a batch
-            self._events.clear()  # the caches may hold what the rolled-back transaction wrote
-            self._members.clear()
             failure = Failure(article.source or article.doc_id[:MAX_ID_CHARS],
                               f"storing the article failed ({type(exc).__name__}: {_short_error(exc)}).",
                               "The other articles are stored. Check this article's fields; if they look right, "
@@ -191,86 +185,42 @@ class Store:
             conn.execute(runs.update().where(runs.c.id == run_id).values(finished_at=now(), counts=counts))
 
     def _lock(self, conn: Connection) -> None:
-        """Serialise writers: clustering reads then writes the same rows."""
+        """Serialise writers: joining a report to an event reads then writes the same rows."""
         if self.dialect == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242)"))
 
-    def _recluster(self, conn: Connection, new: list[EventRecord]) -> None:
-        """Each new report joins the stored event it is the same as, or starts one.
-
-        Candidates are stored events of the same type within a month whose
-        consolidated record `same_event` accepts and that this article does not
-        already report; ties go to the nearest date, then the smallest id, so
-        the choice is deterministic. The event is then consolidated again from
-        all its mentions (its id, derived from them, changes with them).
-        """
-        for r in sorted(new, key=mention_key):
-            d = date.fromisoformat(r.event_date)
-            window = {"event_type": r.event_type, "lo": d - timedelta(days=31), "hi": d + timedelta(days=31)}
-            ids = [row[0] for row in (conn.execute(_CANDIDATES_IN_COUNTRY, dict(window, iso=r.iso)) if r.iso
-                                      else conn.execute(_CANDIDATES, window))]
-            best: tuple | None = None
-            for ev_id, ev in self._cached(conn, events, events.c.event_id, ids, self._events):
-                if r.doc_ids[0] in ev.doc_ids or not same_event(r, ev):
-                    continue
-                rank = (abs((date.fromisoformat(ev.event_date) - d).days), ev_id)
-                if best is None or rank < best[0]:
-                    best = (rank, ev_id)
-            members = [r]
-            if best is not None:
-                old_id = best[1]
-                if old_id not in self._members:
-                    self._members[old_id] = [row[0] for row in conn.execute(_MEMBERS, {"old": old_id})]
-                members += [m for _, m in self._cached(conn, mentions, mentions.c.mention_id,
-                                                       self._members[old_id], self._mentions)]
-                conn.execute(_DELETE_EVENT, {"old": old_id})
-            self._write_event(conn, members, best[1] if best else None)
-
-    @staticmethod
-    def _cached(conn: Connection, table, id_col, ids: list[str],
-                cache: dict[str, EventRecord]) -> list[tuple[str, EventRecord]]:
-        """(id, parsed record) for these ids; records are parsed once per process."""
-        missing = [i for i in ids if i not in cache]
-        for i in range(0, len(missing), 500):
-            chunk = missing[i:i + 500]
-            for row in conn.execute(sa.select(id_col, table.c.record).where(id_col.in_(chunk))):
-                cache[row[0]] = EventRecord.from_dict(_json(row[1]))
-        if len(cache) > 200_000:
-            cache.clear()
-        return [(i, cache[i]) for i in ids if i in cache]
-
-    def _write_event(self, conn: Connection, members: list[EventRecord], old_id: str | None = None) -> None:
-        ev = consolidate(members)  # evidence is stored as offsets; texts are joined when read
-        conn.execute(events.insert(), {
-            "event_id": ev.event_id, "event_date": date.fromisoformat(ev.event_date), "event_type": ev.event_type,
-            "sub_event_type": ev.sub_event_type, "iso": ev.iso, "admin1": ev.admin1, "location": ev.location,
-            "latitude": ev.latitude, "longitude": ev.longitude, "actor1": ev.actor1, "actor2": ev.actor2,
-            "fatalities": ev.fatalities or 0, "background": ev.background, "n_articles": len(ev.doc_ids),
-            "record": ev.to_dict(with_text=False)})
-        conn.execute(_MOVE_MENTIONS, {"old": old_id, "mention": mention_key(members[0]), "new": ev.event_id})
-        self._events[ev.event_id] = ev
-        self._members[ev.event_id] = [mention_key(m) for m in members]
-        if len(self._members) > 200_000:
-            self._members.clear()
-
     # -- reading ---------------------------------------------------------------------
     def events(self, flt: EventFilter | None = None) -> list[EventRecord]:
-        flt = flt or EventFilter()
-        q = sa.select(events.c.record).order_by(events.c.event_date, events.c.event_id)
-        q = _filtered(q, flt)
-        with self.engine.connect() as conn:
-            return [EventRecord.from_dict(_json(r.record)) for r in conn.execute(q)]
+        return list(self.iter_events(flt))
 
-    def event_texts(self, flt: EventFilter | None = None) -> list[str]:
-        """The records `events(flt)` returns, in the same order, as the JSON text they are stored as.
-
-        For callers that parse each distinct record once (the API's lists): the text is the
-        content, so a cache keyed by it never goes stale, whatever is written meanwhile.
-        """
-        q = _filtered(sa.select(sa.cast(events.c.record, sa.Text)).order_by(events.c.event_date, events.c.event_id),
+    def iter_events(self, flt: EventFilter | None = None) -> Iterator[EventRecord]:
+        """Events matching the filter, by date then id, with their doc_ids and evidence; streamed."""
+        q = _filtered(sa.select(events.c.id, events.c.summary).order_by(events.c.event_date, events.c.event_id),
                       flt or EventFilter())
         with self.engine.connect() as conn:
-            return [r[0] for r in conn.execute(q)]
+            rows = conn.execution_options(stream_results=True, yield_per=READ_CHUNK).execute(q)
+            for chunk in rows.partitions():
+                yield from _with_members(conn, chunk)
+
+    def event_dicts(self, flt: EventFilter | None = None) -> list[dict]:
+        """The records `events(flt)` returns, as dicts (`EventRecord.to_dict()`), for the API's lists.
+
+        Each is built once per distinct stored summary: a summary changes whenever its event or
+        the event's reports do (it counts them), so a cached dict is never stale, whatever is
+        written meanwhile, and only the events not seen before read their members. The dicts are
+        shared between callers: read them, never change them.
+        """
+        q = _filtered(sa.select(events.c.id, sa.cast(events.c.summary, sa.Text))
+                      .order_by(events.c.event_date, events.c.event_id), flt or EventFilter())
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+            known = self._dicts.found([text for _, text in rows])
+            fresh = [row for row in rows if row[1] not in known]
+            for i in range(0, len(fresh), READ_CHUNK):
+                chunk = fresh[i:i + READ_CHUNK]
+                known.update((row[1], rec.to_dict()) for row, rec in zip(chunk, _with_members(conn, chunk)))
+        self._dicts.keep({row[1]: known[row[1]] for row in fresh})
+        return [known[text] for _, text in rows]
 
     def count_events(self, flt: EventFilter | None = None) -> int:
         q = _filtered(sa.select(sa.func.count()).select_from(events), flt or EventFilter(), paged=False)
@@ -280,20 +230,20 @@ class Store:
     def event(self, event_id: str) -> tuple[EventRecord, list[dict]] | None:
         """An event and its mentions: each reporting article with its own values and evidence."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(events.c.record).where(events.c.event_id == event_id)).first()
+            row = conn.execute(sa.select(events.c.id, events.c.summary).where(events.c.event_id == event_id)).first()
             if row is None:
                 return None
+            event = next(_with_members(conn, [row]))
             ms = conn.execute(sa.select(mentions.c.record, articles.c.doc_id, articles.c.title, articles.c.outlet,
                                         articles.c.url, articles.c.published, articles.c.text)
                               .join(articles, articles.c.doc_id == mentions.c.doc_id)
-                              .where(mentions.c.event_id == event_id).order_by(articles.c.doc_id)).all()
+                              .where(mentions.c.event_ref == row.id).order_by(articles.c.doc_id)).all()
         out = []
         for m in ms:
-            rec = _json(m.record)
             out.append({"doc_id": m.doc_id, "title": m.title, "outlet": m.outlet, "url": m.url,
                         "published": m.published.isoformat() if m.published else None,
-                        "text": m.text, "record": rec})
-        return EventRecord.from_dict(_json(row.record)), out
+                        "text": m.text, "record": _json(m.record)})
+        return event, out
 
     def articles(self, outlet: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
         q = sa.select(articles.c.doc_id, articles.c.title, articles.c.outlet, articles.c.url, articles.c.published,
@@ -334,12 +284,12 @@ def _filtered(q, flt: EventFilter, paged: bool = True):
         like = _contains(flt.actor)
         q = q.where(sa.or_(events.c.actor1.ilike(like, escape="\\"), events.c.actor2.ilike(like, escape="\\")))
     if flt.outlet or flt.text:
-        sub = sa.select(mentions.c.event_id).join(articles, articles.c.doc_id == mentions.c.doc_id)
+        sub = sa.select(mentions.c.event_ref).join(articles, articles.c.doc_id == mentions.c.doc_id)
         if flt.outlet:
             sub = sub.where(articles.c.outlet == flt.outlet)
         if flt.text:
             sub = sub.where(articles.c.text.ilike(_contains(flt.text), escape="\\"))
-        q = q.where(events.c.event_id.in_(sub))
+        q = q.where(events.c.id.in_(sub))
     if paged and flt.limit:
         q = q.limit(flt.limit).offset(flt.offset)
     return q
@@ -348,6 +298,13 @@ def _filtered(q, flt: EventFilter, paged: bool = True):
 def _contains(text: str) -> str:
     """A LIKE pattern matching `text` literally anywhere: % and _ are characters, not wildcards."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _check_storable(article: Article) -> None:
+    if len(article.doc_id) > MAX_ID_CHARS:
+        raise InputError(article.source or article.doc_id[:MAX_ID_CHARS],
+                         f"the doc_id is {len(article.doc_id)} characters long, more than {MAX_ID_CHARS}.",
+                         "Shorten it, or leave it out to let veille derive one from the text.")
 
 
 def _fitting_id(doc_id: str | None) -> str | None:
@@ -367,8 +324,39 @@ def _open_fix(dialect: str) -> str:
     return "Check the server, the database name, the user and the password."
 
 
-def _json(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
+class ContentCache:
+    """Values built once per distinct stored text (least recently used first out), safe across threads."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._values: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def found(self, texts: list[str]) -> dict[str, dict]:
+        with self._lock:
+            out = {t: self._values[t] for t in texts if t in self._values}
+            for t in out:
+                self._values.move_to_end(t)
+            return out
+
+    def keep(self, values: dict[str, dict]) -> None:
+        with self._lock:
+            self._values.update(values)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+
+def _with_members(conn: Connection, rows) -> Iterator[EventRecord]:
+    """Records of (id, summary) rows, with doc_ids and evidence read from their mentions in one query."""
+    refs = [row[0] for row in rows]
+    members = {ref: list(ms) for ref, ms in groupby(conn.execute(_MEMBERS, {"refs": refs}), key=lambda m: m[0])}
+    for ref, summary in rows:
+        rec = Summary(_json(summary)).record()
+        ms = members.get(ref, [])
+        rec.doc_ids = sorted({m.doc_id for m in ms})
+        rec.evidence = [Evidence(m.doc_id, int(s), int(e)) for m in ms for s, e in
+                        (span.split("-") for span in m.spans.split())]
+        yield rec
 
 
 def _row(r) -> dict:

@@ -16,27 +16,40 @@ articles = sa.Table(
 )
 events = sa.Table(
     "events", metadata,
-    sa.Column("event_id", sa.String(64), primary_key=True),
-    sa.Column("event_date", sa.Date, nullable=False, index=True),
-    sa.Column("event_type", sa.String(64), nullable=False, index=True),
+    # `id` is the row's number, fixed for the event's life (mentions point to it); `event_id` is the public,
+    # content-derived id (the smallest hash of its members' keys) and may change when a report joins
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("event_date", sa.Date, nullable=False),
+    sa.Column("time_precision", sa.SmallInteger, nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
     sa.Column("sub_event_type", sa.String(64), nullable=False),
-    sa.Column("iso", sa.String(2), index=True), sa.Column("admin1", sa.Text), sa.Column("location", sa.Text),
+    sa.Column("iso", sa.String(2)), sa.Column("admin1", sa.Text), sa.Column("location", sa.Text),
     sa.Column("latitude", sa.Float), sa.Column("longitude", sa.Float),
+    sa.Column("geo_precision", sa.SmallInteger, nullable=False),
     sa.Column("actor1", sa.Text), sa.Column("actor2", sa.Text),
     sa.Column("fatalities", sa.Integer, nullable=False, server_default="0"),
     sa.Column("background", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("n_articles", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("landmark", sa.String(128)),
+    sa.Column("cell", sa.String(40), nullable=False),  # veille.dedup.cell
+    sa.Column("area", sa.Text),  # veille.dedup.area
+    sa.Column("summary", sa.JSON, nullable=False),  # veille.dedup.Summary: the aggregates over the members
+    sa.Index("ix_events_probe_cell", "sub_event_type", "cell", "event_date"),
+    sa.Index("ix_events_probe_area", "sub_event_type", "area", "event_date"),
+    sa.Index("ix_events_landmark", "landmark"),
     sa.Index("ix_events_date_id", "event_date", "event_id"),
+    sa.Index("ix_events_iso_date", "iso", "event_date"),
 )
 mentions = sa.Table(
     "mentions", metadata,
     sa.Column("mention_id", sa.String(160), primary_key=True),
     sa.Column("doc_id", sa.String(64), sa.ForeignKey("articles.doc_id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("event_id", sa.String(64), index=True),
-    sa.Column("event_type", sa.String(64), nullable=False, index=True),
-    sa.Column("event_date", sa.Date, nullable=False, index=True),
-    sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("event_ref", sa.Integer, nullable=False, index=True),  # events.id (kept by the writer)
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("event_date", sa.Date, nullable=False),
+    sa.Column("spans", sa.Text, nullable=False),  # the evidence offsets, "start-end start-end"
+    sa.Column("record", sa.JSON, nullable=False),  # the article's own record of the event
 )
 failures = sa.Table(
     "failures", metadata,
