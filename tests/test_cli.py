@@ -37,6 +37,7 @@ def test_cli_reference_documents_every_command():
         assert help_text.strip() in doc, f"docs/cli.md is out of date for {command}: run python docs/cli_reference.py"
 
 
+@pytest.mark.shared
 def test_cli_extract_writes_one_event_per_line_with_doc_ids(tmp_path):
     out = tmp_path / "pred.jsonl"
     res = subprocess.run([sys.executable, "-m", "veille.cli", "extract", str(DEV), "-o", str(out)],
@@ -76,6 +77,7 @@ def test_cli_extract_reads_stdin(tmp_path):
     assert ev["event_date"] == "2021-05-24" and ev["sub_event_type"] == "Shelling/artillery/missile attack"
 
 
+@pytest.mark.shared
 def test_cli_ingest_twice_changes_nothing_then_events_and_exports(tmp_path, runner):
     db = str(tmp_path / "v.db")
     first = runner.invoke(main, ["ingest", str(DEV), "--db", db])

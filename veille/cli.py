@@ -85,8 +85,20 @@ def _report(f: Failure) -> None:
     click.echo(f"skipped: {f.message()}", err=True)
 
 
+def _read(inputs: tuple[str, ...], defaults: Defaults) -> Iterator[Article | Failure]:
+    """The articles of each input; an input that holds none is a Failure, not silence."""
+    for name in inputs:
+        seen = False
+        for item in read_inputs([name], defaults):
+            seen = True
+            yield item
+        if not seen:
+            yield Failure(name, "holds no article (an empty file or directory).",
+                          "Give text, HTML or JSON Lines files with at least one article.")
+
+
 def _articles(inputs: tuple[str, ...], defaults: Defaults, failures: list[Failure]) -> Iterator[Article]:
-    for item in read_inputs(list(inputs), defaults):
+    for item in _read(inputs, defaults):
         if isinstance(item, Failure):
             failures.append(item)
             _report(item)
@@ -121,8 +133,8 @@ def main() -> None:
 
     \b
     Example:
-      veille extract article.txt --published 2021-05-28 -o events.jsonl
-      veille ingest articles/ && veille events --country IQ
+      veille extract veille/samples/articles.jsonl -o events.jsonl
+      veille ingest veille/samples/articles.jsonl && veille events --country Iraq
     """
 
 
@@ -137,7 +149,7 @@ def extract(inputs, published, outlet, language, model_fr, model_en, rules_only,
 
     \b
     Example:
-      veille extract ../shared/eval/dev.jsonl -o pred.jsonl
+      veille extract veille/samples/articles.jsonl -o events.jsonl
       cat article.txt | veille extract - --published 2021-05-28
     """
     failures: list[Failure] = []
@@ -163,8 +175,8 @@ def ingest(inputs, published, outlet, language, model_fr, model_en, rules_only, 
 
     \b
     Example:
-      veille ingest articles/ --db veille.db
-      veille ingest feed.jsonl --db postgresql://veille@localhost/veille
+      veille ingest veille/samples/articles.jsonl --db veille.db
+      veille ingest veille/samples/ --db postgresql://veille@localhost/veille
     """
     from .ingestion import ingest as run_ingest
     from .store import Store
@@ -175,7 +187,7 @@ def ingest(inputs, published, outlet, language, model_fr, model_en, rules_only, 
               "rules_only": rules_only, "processes": processes, "workers": workers, "scheduler": scheduler}
     with Progress("ingesting") as bar, _extraction(model_fr, model_en, rules_only, processes, workers,
                                                    scheduler) as pipe:
-        counts = run_ingest(read_inputs(list(inputs), Defaults(published, outlet, language)), store, pipe,
+        counts = run_ingest(_read(inputs, Defaults(published, outlet, language)), store, pipe,
                             progress=bar.advance, on_failure=_failed(failures), config=config)
     click.echo(f"{counts.articles} articles stored, {counts.already_stored} already there, "
                f"{counts.events} event reports, {len(failures)} inputs skipped; "
@@ -203,17 +215,38 @@ def _failed(failures: list[Failure]):
 
 
 def _filter(since, until, country, type_):
-    from .store import EventFilter
+    from .filters import FilterError, build_filter
 
-    return EventFilter(since=since, until=until, country=country, event_type=type_)
+    try:
+        return build_filter(since=since, until=until, country=country, event_type=type_)
+    except FilterError as exc:
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
+
+
+def open_existing(db: str):
+    """The store of a reading command: a database that does not exist is an error, never created."""
+    from pathlib import Path
+
+    from .store import Store
+
+    if "://" not in db and not Path(db).is_file():
+        raise click.UsageError(f"no database at {Path(db).resolve()}. Create it first with "
+                               f"`veille ingest FILES --db {db}` (or `veille demo --db {db}` for the samples), "
+                               "or give the right --db.")
+    return Store(db)
+
+
+def _db_option(f):
+    return click.option("--db", default="veille.db", show_default=True,
+                        help="SQLite file or postgresql:// URL of an existing database.")(f)
 
 
 filter_options = [
     click.option("--since", callback=_date, metavar="DATE", help="Events on or after DATE."),
     click.option("--until", callback=_date, metavar="DATE", help="Events on or before DATE."),
-    click.option("--country", metavar="ISO", help="ISO 3166 alpha-2 code, e.g. IQ."),
-    click.option("--type", "type_", metavar="TYPE", help="ACLED event type or sub-event type."),
-    click.option("--db", default="veille.db", show_default=True, help="SQLite file or postgresql:// URL."),
+    click.option("--country", metavar="COUNTRY", help="ISO code (IQ) or name in English or French (Iraq, Irak)."),
+    click.option("--type", "type_", metavar="TYPE", help="ACLED event type or sub-event type, e.g. Battles."),
+    _db_option,
 ]
 
 
@@ -246,11 +279,10 @@ def events(since, until, country, type_, db):
 
     \b
     Example:
-      veille events --country IQ --since 2021-01-01 --type "Explosions/Remote violence"
+      veille events --country Iraq --since 2021-01-01 --type "Explosions/Remote violence"
     """
-    from .store import Store
-
-    records = Store(db).events(_filter(since, until, country, type_))
+    flt = _filter(since, until, country, type_)
+    records = open_existing(db).events(flt)
     print_table(records)
     click.echo(f"{len(records)} events", err=True)
 
@@ -265,17 +297,17 @@ def export(since, until, country, type_, db, fmt, output):
     \b
     Example:
       veille export --format acled-csv -o events.csv
-      veille export --format geojson --country SY -o syria.geojson
+      veille export --format geojson --country Syria --type "Air/drone strike" -o strikes.geojson
     """
-    from .export import WRITERS
-    from .store import Store
+    from .export import export_events
 
-    n = WRITERS[fmt](Store(db).events(_filter(since, until, country, type_)), output)
+    flt = _filter(since, until, country, type_)
+    n = export_events(open_existing(db), flt, fmt, output)
     click.echo(f"{n} events written", err=True)
 
 
 @main.command()
-@click.option("--db", default="veille.db", show_default=True, help="SQLite file or postgresql:// URL.")
+@_db_option
 def failures(db):
     """List the inputs that were skipped, with the reason.
 
@@ -283,9 +315,7 @@ def failures(db):
     Example:
       veille failures --db veille.db
     """
-    from .store import Store
-
-    rows = Store(db).failures()
+    rows = open_existing(db).failures()
     for r in rows:
         click.echo(printable(f"{r['at']}  {r['source']}: {r['problem']} {r['fix'] or ''}"))
     click.echo(f"{len(rows)} failures", err=True)
@@ -317,7 +347,7 @@ def demo(db):
 
 
 @main.command()
-@click.option("--db", default="veille.db", show_default=True, help="SQLite file or postgresql:// URL.")
+@_db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(db, host, port):
@@ -331,7 +361,7 @@ def serve(db, host, port):
 
     from .api import create_app
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(open_existing(db)), host=host, port=port, log_level="info")
 
 
 @main.command()

@@ -290,9 +290,12 @@ class Summary:
         for fld, _ in FIGURES:
             value = getattr(r, fld)
             if value not in (None, 0, ""):
-                seen = st["figures"].setdefault(fld, {}).setdefault(str(value), [value, 0, r.doc_ids[0], key])
+                seen = st["figures"].setdefault(fld, {}).setdefault(str(value),
+                                                                    [value, 0, r.doc_ids[0], key, r.outlet])
                 seen[1] += 1
-                seen[2], seen[3] = min(seen[2], r.doc_ids[0]), min(seen[3], key)
+                if r.doc_ids[0] <= seen[2]:  # [4]: the outlet of that first article, for the note
+                    seen[2:] = [r.doc_ids[0], min(seen[3], key), r.outlet]
+                seen[3] = min(seen[3], key)
         for fld in ("actor1", "actor2"):
             named = _named(getattr(r, fld))
             if named and (fld not in st["named"] or key < st["named"][fld][0]):
@@ -326,6 +329,7 @@ class Summary:
         st = self.state
         rec = EventRecord.from_dict(st["base"]["record"])
         rec.event_id = st["id"]
+        rec.outlet = None  # an event is reported by its articles' outlets (see the mentions)
         if st["n"] == 1:
             return rec
         base_notes = rec.notes
@@ -338,9 +342,9 @@ class Summary:
         for fld, rule in FIGURES:
             seen = sorted(st["figures"].get(fld, {}).values(), key=lambda v: v[3])  # by first report
             if len(seen) > 1:
-                rec.disagreements[fld] = {doc: value for value, _, doc, _ in seen}
-                said.append(f"{fld} " + ", ".join(f"{v} per {doc}" + (f" and {n - 1} more" if n > 1 else "")
-                                                   for v, n, doc, _ in seen))
+                rec.disagreements[fld] = {v[2]: v[0] for v in seen}
+                said.append(f"{fld} " + ", ".join(f"{v[0]} per {_reporter(v, seen)}" +
+                                                   (f" and {v[1] - 1} more" if v[1] > 1 else "") for v in seen))
             setattr(rec, fld, _figure(seen, rule, fld))
         for fld in ("actor1", "actor2"):
             if fld in st["named"] and (getattr(rec, fld) or "").startswith(GENERIC):
@@ -353,6 +357,17 @@ class Summary:
         r = self.record()
         return EventKey(ref, r.event_id, r.event_type, r.sub_event_type, r.landmark, r.event_date, r.time_precision,
                         r.iso, r.admin1, r.location, r.latitude, r.longitude, r.geo_precision, r.actor1, r.actor2)
+
+
+def _reporter(v: list, seen: list[list]) -> str:
+    """How a note names a report: its outlet (with the start of the article's id when one outlet gives
+    two figures), or the article's id when the outlet is unknown."""
+    outlet = v[4] if len(v) > 4 else None
+    if not outlet:
+        return v[2]
+    if sum(1 for w in seen if len(w) > 4 and w[4] == outlet) > 1:
+        return f"{outlet} ({v[2][:8]})"
+    return outlet
 
 
 def _figure(seen: list[list], rule: str, fld: str) -> Any:

@@ -64,3 +64,26 @@ def outlines_geojson() -> dict:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": iso, "properties": {"iso": iso, "name": c["name"]}, "geometry": c["geometry"]}
         for iso, c in sorted(countries().items())]}
+
+
+@lru_cache(maxsize=1)
+def _prepared() -> dict[str, object]:
+    from shapely import prepare
+    from shapely.geometry import shape
+
+    out = {}
+    for iso, c in countries().items():
+        g = shape(c["geometry"]).buffer(0.1)  # ~10 km: the outlines are simplified, borders are fuzzy
+        prepare(g)
+        out[iso] = g
+    return out
+
+
+def outside_country(lat: float | None, lon: float | None, iso: str | None) -> bool:
+    """True when a point lies outside the outline of the country it is said to be in (a misplaced event)."""
+    if lat is None or lon is None or not iso:
+        return False
+    from shapely.geometry import Point
+
+    geom = _prepared().get(iso)
+    return geom is not None and not geom.contains(Point(lon, lat))

@@ -56,6 +56,7 @@ class EventRecord:
     # per-article values when several reports disagree: {"munitions": {"doc": 3, "doc2": 24}}
     disagreements: dict[str, dict[str, object]] = field(default_factory=dict)
     landmark: str | None = None
+    outlet: str | None = None  # the outlet of the article a per-article record was read from
     event_id: str = ""
 
     def __post_init__(self) -> None:
@@ -77,6 +78,8 @@ class EventRecord:
         d["provenance"] = dict(self.provenance)
         d["disagreements"] = {k: dict(v) for k, v in self.disagreements.items()}
         d["landmark"] = self.landmark
+        if self.outlet:
+            d["outlet"] = self.outlet
         return d
 
     def copy(self) -> "EventRecord":

@@ -3,8 +3,16 @@
 Every HTML page has a JSON twin built by the same query function:
 
     /                      <->  /api/events            (filters as query parameters)
+    /charts                <->  /api/summary           (the same filters)
     /events/{event_id}     <->  /api/events/{event_id}
     /articles              <->  /api/articles
+    the map's labels       <->  /api/map/labels
+    download of the view   ==   /api/export?format=acled-csv|geojson|jsonl&<filters>
+
+Filters accept a country's name or code and an event type or sub-event type
+(veille.filters); a value that matches nothing is a 422 that lists the valid ones.
+Scripts and styles are static files served by the app (no inline script, no CDN):
+Leaflet and MarkerCluster from xstatic packages, Swagger UI and ReDoc from fastapi-offline.
 
 Errors have one shape everywhere: {"error": {"status", "code", "message", "detail"}}
 (veille/api/guard.py: one error handler, limits on parameters, security headers).
@@ -15,46 +23,57 @@ under /static, never inline.
 """
 from __future__ import annotations
 
-import math
+import io
+import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..geo import outlines_geojson
+from ..export import MEDIA_TYPES, SUFFIXES, export_events
+from ..filters import FilterError, build_filter, taxonomy
+from ..geo import outlines_geojson, outside_country
 from ..store import EventFilter, Store
+from . import charts
+from .charts import COLOURS
 from .guard import MAX_OFFSET, MAX_PARAM_CHARS, Guard, error_body, error_response, is_web_url
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
-COLOURS = {
-    "Battles": "#d62728", "Explosions/Remote violence": "#ff7f0e", "Violence against civilians": "#9467bd",
-    "Protests": "#2ca02c", "Riots": "#8c564b", "Strategic developments": "#1f77b4",
-}
 PAGE_SIZE = 100
 Since = Annotated[date | None, Query(description="events on or after (YYYY-MM-DD)")]
 Until = Annotated[date | None, Query(description="events on or before (YYYY-MM-DD)")]
 Limit = Annotated[int, Query(ge=1, le=5000)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Text = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS)]
+Country = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS,
+                                      description="ISO code (IQ, IRQ) or name in English or French (Iraq, Irak)")]
+EventType = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS,
+                                        description="ACLED event type or sub-event type (Battles, Air/drone strike)")]
 
 
 def create_app(db: str | Store = "veille.db") -> FastAPI:
     store = db if isinstance(db, Store) else Store(db)
-    app = FastAPI(title="veille", version="0.1.0",
+    app = FastAPI(title="veille", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Conflict events from news articles, with the evidence for every field.")
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.filters["slug"] = type_class
     templates.env.tests["web_url"] = is_web_url
+    import fastapi_offline
     import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
 
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
+    app.mount("/static/markercluster", StaticFiles(directory=markercluster.BASE_DIR), name="markercluster")
+    app.mount("/static/apidocs", StaticFiles(directory=Path(fastapi_offline.__file__).with_name("static")),
+              name="apidocs")
     app.mount("/static/veille", StaticFiles(directory=STATIC), name="veille")
 
     def error_page(request: Request, error: dict):
@@ -76,14 +95,25 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
     # -- queries shared by pages and their JSON twins ---------------------------------
     def event_filter(since: date | None, until: date | None, country: str | None, admin1: str | None,
                      type: str | None, actor: str | None, outlet: str | None, q: str | None,
-                     limit: int, offset: int) -> EventFilter:
-        return EventFilter(since=since, until=until, country=country or None, admin1=admin1 or None,
-                           event_type=type or None, actor=actor or None, outlet=outlet or None,
-                           text=q or None, limit=limit, offset=offset)
+                     limit: int | None, offset: int) -> EventFilter:
+        try:
+            return build_filter(since, until, country, admin1, type, actor, outlet, q, limit, offset)
+        except FilterError as exc:
+            field = "type" if exc.field == "type" else exc.field
+            raise RequestValidationError([{"loc": ("query", field), "msg": str(exc), "type": "value_error"}]) from None
 
     def events_query(flt: EventFilter) -> dict:
+        # the cached dicts are shared: a page adds its own fields to a copy
+        events = [{**e, "outside_country": outside_country(e["latitude"], e["longitude"], e["iso"])}
+                  for e in store.event_dicts(flt)]
         return {"total": store.count_events(flt), "limit": flt.limit, "offset": flt.offset,
-                "events": store.event_dicts(flt)}
+                "filter": {"since": flt.since and flt.since.isoformat(), "until": flt.until and flt.until.isoformat(),
+                           "country": flt.country, "type": flt.event_type},
+                "events": events}
+
+    def summary_query(flt: EventFilter) -> dict:
+        unpaged = EventFilter(**{**flt.__dict__, "limit": None, "offset": 0})
+        return charts.summary(store.event_dicts(unpaged), flt.since, flt.until)
 
     def event_query(event_id: str) -> dict:
         found = store.event(event_id)
@@ -97,12 +127,36 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
 
     # -- JSON API ---------------------------------------------------------------
     @app.get("/api/events", tags=["events"])
-    def api_events(since: Since = None, until: Until = None, country: Text = None, admin1: Text = None,
-                   type: Text = None, actor: Text = None, outlet: Text = None, q: Text = None,
+    def api_events(since: Since = None, until: Until = None, country: Country = None, admin1: Text = None,
+                   type: EventType = None, actor: Text = None, outlet: Text = None, q: Text = None,
                    limit: Limit = PAGE_SIZE, offset: Offset = 0):
         """Events matching the filters, a page at a time (the JSON twin of the main page)."""
         return JSONResponse(events_query(event_filter(since, until, country, admin1, type, actor, outlet, q,
                                                       limit, offset)))
+
+    @app.get("/api/summary", tags=["events"])
+    def api_summary(since: Since = None, until: Until = None, country: Country = None, admin1: Text = None,
+                    type: EventType = None, actor: Text = None, outlet: Text = None, q: Text = None):
+        """Events per period and type, fatalities per period, the most active actors (the JSON twin of /charts)."""
+        return JSONResponse(summary_query(event_filter(since, until, country, admin1, type, actor, outlet, q, None, 0)))
+
+    @app.get("/api/export", tags=["events"])
+    def api_export(format: Literal["acled-csv", "geojson", "jsonl"] = "acled-csv", since: Since = None,
+                   until: Until = None, country: Country = None, admin1: Text = None,
+                   type: EventType = None, actor: Text = None, outlet: Text = None, q: Text = None):
+        """Every event matching the filters, as a file: exactly what the page shows."""
+        flt = event_filter(since, until, country, admin1, type, actor, outlet, q, None, 0)
+        out = io.StringIO()
+        export_events(store, flt, format, out)
+        return Response(out.getvalue(), media_type=MEDIA_TYPES[format], headers={
+            "Content-Disposition": f'attachment; filename="veille-events.{SUFFIXES[format]}"'})
+
+    @app.get("/api/map/labels", tags=["map"])
+    def api_labels(west: float = Query(-180, ge=-180, le=180), south: float = Query(-90, ge=-90, le=90),
+                   east: float = Query(180, ge=-180, le=180), north: float = Query(90, ge=-90, le=90),
+                   zoom: int = Query(3, ge=0, le=18)):
+        """Names of populated places and first-level divisions inside a box (the map's labels)."""
+        return JSONResponse(charts.labels(west, south, east, north, zoom))
 
     @app.get("/api/events/{event_id}", tags=["events"])
     def api_event(event_id: str):
@@ -123,23 +177,50 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
         return outlines_geojson()
 
     # -- pages ------------------------------------------------------------------
+    def page_filter(since: str | None, until: str | None, country: str | None, admin1: str | None,
+                    type: str | None, actor: str | None, outlet: str | None, q: str | None,
+                    limit: int | None, offset: int) -> EventFilter:
+        # a form sends empty fields: they mean "no filter"
+        return event_filter(_form_date(since, "since"), _form_date(until, "until"), country, admin1, type, actor,
+                            outlet, q, limit, offset)
+
+    def page_context(request: Request) -> dict:
+        tax = taxonomy()
+        return {"params": {k: v for k, v in request.query_params.items() if v}, "colours": COLOURS,
+                "types": {t: [s for s, et in tax.sub_event_types.items() if et == t] for t in tax.event_types},
+                "outlets": store.outlets()}
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page_events(request: Request, since: Text = None, until: Text = None, country: Text = None,
                     admin1: Text = None, type: Text = None, actor: Text = None, outlet: Text = None,
                     q: Text = None, limit: Limit = PAGE_SIZE, offset: Offset = 0):
-        # a form sends empty fields: they mean "no filter"
-        flt = event_filter(_form_date(since, "since"), _form_date(until, "until"), country, admin1, type, actor,
-                           outlet, q, limit, offset)
-        data = events_query(flt)
-        points = [{"id": e["event_id"], "lat": e["latitude"], "lon": e["longitude"], "type": e["event_type"],
-                   "colour": COLOURS.get(e["event_type"], "#555"), "fatalities": e["fatalities"],
-                   "label": f"{e['event_date']} {e['sub_event_type']} — {e['location'] or ''}"}
-                  for e in data["events"] if e["latitude"] is not None]
-        params = {k: v for k, v in request.query_params.items() if v}
+        """The table lists a page of events; the map, the timeline and the charts show them all (events.js)."""
+        data = events_query(page_filter(since, until, country, admin1, type, actor, outlet, q, limit, offset))
         return templates.TemplateResponse(request, "events.html", {
-            "data": data, "points": points, "timeline": timeline(data["events"]), "colours": COLOURS,
-            "params": params, "outlets": store.outlets(), "json_url": request.url.replace(path="/api/events"),
+            **page_context(request), "data": data, "json_url": request.url.replace(path="/api/events"),
             "pages": pages(request, data)})
+
+    @app.get("/charts", response_class=HTMLResponse, include_in_schema=False)
+    def page_charts(request: Request, since: Text = None, until: Text = None, country: Text = None,
+                    admin1: Text = None, type: Text = None, actor: Text = None, outlet: Text = None,
+                    q: Text = None):
+        data = summary_query(page_filter(since, until, country, admin1, type, actor, outlet, q, None, 0))
+        return templates.TemplateResponse(request, "charts.html", {
+            **page_context(request), "summary": data, "json_url": request.url.replace(path="/api/summary")})
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def page_docs(request: Request):
+        return templates.TemplateResponse(request, "apidocs.html", {"which": "swagger"})
+
+    @app.get("/static/redoc.js", include_in_schema=False)
+    def redoc_bundle():
+        """fastapi-offline's ReDoc bundle, with the one remote image it shows (a logo) made local."""
+        return Response(_redoc_bundle(), media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/redoc", response_class=HTMLResponse, include_in_schema=False)
+    def page_redoc(request: Request):
+        return templates.TemplateResponse(request, "apidocs.html", {"which": "redoc"})
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_event(request: Request, event_id: str):
@@ -148,7 +229,7 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
             m["segments"] = highlight(m["text"], m["evidence"])
         return templates.TemplateResponse(request, "event.html", {
             "data": data, "ev": data["event"], "colour": COLOURS.get(data["event"]["event_type"], "#555"),
-            "json_url": f"/api/events/{event_id}"})
+            "copies": store.copies(data["event"]["doc_ids"]), "json_url": f"/api/events/{event_id}"})
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def page_articles(request: Request, outlet: Text = None, limit: Limit = 1000, offset: Offset = 0):
@@ -157,6 +238,20 @@ def create_app(db: str | Store = "veille.db") -> FastAPI:
 
     app.state.store = store
     return app
+
+
+@lru_cache(maxsize=1)
+def _redoc_bundle() -> str:
+    import fastapi_offline
+
+    path = Path(fastapi_offline.__file__).with_name("static") / "redoc.standalone.js"
+    return path.read_text(encoding="utf-8").replace("https://cdn.redoc.ly/redoc/logo-mini.svg",
+                                                    "/static/apidocs/favicon.png")
+
+
+def type_class(event_type: str) -> str:
+    """The CSS class of an event type's colour (veille.css): 'Explosions/Remote violence' -> t-explosions-remote-violence."""
+    return "t-" + re.sub(r"[^a-z]+", "-", event_type.lower()).strip("-")
 
 
 def _form_date(value: str | None, name: str) -> date | None:
@@ -194,39 +289,6 @@ def highlight(text: str, evidence: list[dict]) -> list[tuple[str, bool]]:
         pos = e
     out.append((text[pos:], False))
     return [(t, h) for t, h in out if t]
-
-
-def timeline(events: list[dict]) -> dict:
-    """Counts per month as SVG bars (rendered by the template)."""
-    counts: dict[str, int] = {}
-    for e in events:
-        counts[e["event_date"][:7]] = counts.get(e["event_date"][:7], 0) + 1
-    if not counts:
-        return {"bars": [], "max": 0}
-    months = sorted(counts)
-    y0, m0 = map(int, months[0].split("-"))
-    y1, m1 = map(int, months[-1].split("-"))
-    keys = []
-    while (y0, m0) <= (y1, m1):
-        keys.append(f"{y0:04d}-{m0:02d}")
-        y0, m0 = (y0 + 1, 1) if m0 == 12 else (y0, m0 + 1)
-    top = max(counts.values())
-    width = max(4, math.floor(900 / len(keys)))
-    bars = [{"month": k, "count": counts.get(k, 0), "x": i * width, "w": max(2, width - 1),
-             "h": round(80 * counts.get(k, 0) / top)} for i, k in enumerate(keys)]
-    return {"bars": bars, "max": top, "width": width * len(keys), "svg": _timeline_svg(bars)}
-
-
-def _timeline_svg(bars: list[dict]) -> Markup:
-    """The bars as SVG, built here: a span of decades is hundreds of bars, too slow for a template loop.
-    Every value is a number or a YYYY-MM month made here, so nothing needs escaping."""
-    parts = []
-    for i, b in enumerate(bars):
-        parts.append(f'<rect x="{b["x"]}" y="{85 - b["h"]}" width="{b["w"]}" height="{b["h"]}">'
-                     f'<title>{b["month"]}: {b["count"]}</title></rect>')
-        if i == 0 or i == len(bars) - 1 or b["month"].endswith("-01"):
-            parts.append(f'<text x="{b["x"]}" y="98">{b["month"]}</text>')
-    return Markup("".join(parts))
 
 
 __all__ = ["create_app", "highlight", "error_body", "is_web_url"]

@@ -13,6 +13,7 @@ come from its mentions, read for the events asked for only.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -170,11 +171,18 @@ class Store:
         self.add_failure(failure)
         return failure
 
-    def add_failure(self, failure: Failure) -> None:
+    def add_failure(self, failure: Failure) -> bool:
+        """Record a failure once per input, article content and problem; False when already recorded."""
+        source, problem = clean_text(failure.source), clean_text(failure.problem)
+        key = hashlib.sha256("|".join([source, failure.doc_id or "", problem]).encode()).hexdigest()
         with self.writer.begin() as conn:
+            self._lock(conn)
+            if conn.execute(sa.select(failures.c.id).where(failures.c.key == key)).first():
+                return False
             conn.execute(failures.insert().values(
-                source=clean_text(failure.source), doc_id=_fitting_id(failure.doc_id),
-                problem=clean_text(failure.problem), fix=clean_text(failure.fix or ""), at=now()))
+                source=source, doc_id=_fitting_id(failure.doc_id), problem=problem,
+                fix=clean_text(failure.fix or ""), at=now(), key=key))
+        return True
 
     def start_run(self, config: dict) -> int:
         with self.writer.begin() as conn:
@@ -252,6 +260,29 @@ class Store:
             q = q.where(articles.c.outlet == outlet)
         with self.engine.connect() as conn:
             return [_row(r) for r in conn.execute(q.limit(limit).offset(offset))]
+
+    def article_meta(self, doc_ids: list[str]) -> dict[str, dict]:
+        """doc id -> {"outlet", "ingested_at"} for these articles (exports name sources with them)."""
+        out: dict[str, dict] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(doc_ids), 500):
+                q = sa.select(articles.c.doc_id, articles.c.outlet, articles.c.ingested_at).where(
+                    articles.c.doc_id.in_(doc_ids[i:i + 500]))
+                for r in conn.execute(q):
+                    out[r.doc_id] = {"outlet": r.outlet, "ingested_at": r.ingested_at}
+        return out
+
+    def copies(self, doc_ids: list[str]) -> dict[str, list[dict]]:
+        """Original doc id -> its stored copies ({"doc_id", "outlet", "url", "title", "ingested_at"})."""
+        out: dict[str, list[dict]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(doc_ids), 500):
+                q = (sa.select(articles.c.doc_id, articles.c.outlet, articles.c.url, articles.c.title,
+                               articles.c.copy_of, articles.c.ingested_at)
+                     .where(articles.c.copy_of.in_(doc_ids[i:i + 500])).order_by(articles.c.doc_id))
+                for r in conn.execute(q):
+                    out.setdefault(r.copy_of, []).append(_row(r))
+        return out
 
     def outlets(self) -> list[dict]:
         q = (sa.select(articles.c.outlet, sa.func.count().label("articles"))

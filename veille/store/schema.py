@@ -13,6 +13,12 @@ articles = sa.Table(
     sa.Column("ingested_at", sa.DateTime, nullable=False),
     sa.Index("ix_articles_published_doc", "published", "doc_id"),
     sa.Index("ix_articles_outlet", "outlet"),
+    sa.Column("copy_of", sa.String(64), index=True),  # the stored article this one is a copy of
+)
+article_bands = sa.Table(
+    "article_bands", metadata,
+    sa.Column("band", sa.String(16), primary_key=True),
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("articles.doc_id", ondelete="CASCADE"), primary_key=True),
 )
 events = sa.Table(
     "events", metadata,
@@ -57,6 +63,7 @@ failures = sa.Table(
     sa.Column("source", sa.Text, nullable=False), sa.Column("doc_id", sa.String(64)),
     sa.Column("problem", sa.Text, nullable=False), sa.Column("fix", sa.Text),
     sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("key", sa.String(64), unique=True),  # input + content id + problem: recorded once
 )
 runs = sa.Table(
     "runs", metadata,

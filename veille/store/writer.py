@@ -17,10 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from .. import fingerprint
 from ..article import Article
 from ..dedup import EventKey, Probe, Summary, area, best_match, cell, covers, mention_key, probes
 from ..records import EventRecord
-from .schema import articles, events, mentions
+from .schema import article_bands, articles, events, mentions
 
 _B = sa.bindparam
 _KEY_COLUMNS = [events.c.id, events.c.event_id, events.c.event_type, events.c.sub_event_type, events.c.landmark,
@@ -28,6 +29,9 @@ _KEY_COLUMNS = [events.c.id, events.c.event_id, events.c.event_type, events.c.su
                 events.c.latitude, events.c.longitude, events.c.geo_precision, events.c.actor1, events.c.actor2]
 _LAST_REF = sa.select(sa.func.max(events.c.id))
 _UPDATE_EVENT = events.update().where(events.c.id == _B("ref"))
+_BAND_MATES = (sa.select(articles.c.doc_id, articles.c.text, articles.c.copy_of).distinct()
+               .join(article_bands, article_bands.c.doc_id == articles.c.doc_id)
+               .where(article_bands.c.band.in_(_B("bands", expanding=True))).order_by(articles.c.doc_id).limit(50))
 _STORED = sa.select(articles.c.doc_id).where(articles.c.doc_id.in_(_B("ids", expanding=True)))
 
 
@@ -80,11 +84,39 @@ class Writer:
                 stored.add(article.doc_id)
                 new.append((article, records))
         if new:
-            self.conn.execute(articles.insert(), [_article_row(a, recs) for a, recs in new])
+            originals, bands = self.copies(new)
+            self.conn.execute(articles.insert(), [_article_row(a, [] if a.doc_id in originals else recs,
+                                                               originals.get(a.doc_id)) for a, recs in new])
+            self.conn.execute(article_bands.insert(), bands)
             for article, records in new:
+                if article.doc_id in originals:
+                    continue  # a copy reports nothing its original does not: its events are not counted again
+                for r in records:
+                    r.outlet = article.outlet  # notes name a report by its outlet
                 self.add_reports(article, records)
             self.flush()
         return out
+
+    def copies(self, new: list[tuple[Article, list[EventRecord]]]) -> tuple[dict[str, str], list[dict]]:
+        """Which new articles are near-identical copies of a stored or earlier one (doc id -> original),
+        and the LSH band rows of all of them (veille/fingerprint.py)."""
+        originals: dict[str, str] = {}
+        rows: list[dict] = []
+        batch: dict[str, list[tuple[str, set[int]]]] = {}  # band -> earlier articles of this batch
+        for article, _ in new:
+            sh = fingerprint.shingles(article.text)
+            keys = list(dict.fromkeys(fingerprint.bands(sh)))
+            candidates = [(row.copy_of or row.doc_id, fingerprint.shingles(row.text))
+                          for row in self.conn.execute(_BAND_MATES, {"bands": keys})]
+            candidates += [c for k in keys for c in batch.get(k, ())]
+            best = max(((fingerprint.containment(sh, other), root) for root, other in candidates), default=None)
+            if best and best[0] >= fingerprint.COPY_CONTAINMENT:
+                originals[article.doc_id] = best[1]
+            root = originals.get(article.doc_id, article.doc_id)
+            for k in keys:
+                batch.setdefault(k, []).append((root, sh))
+                rows.append({"band": k, "doc_id": article.doc_id})
+        return originals, rows
 
     def add_reports(self, article: Article, records: list[EventRecord]) -> None:
         joined: set[int] = set()  # an article reports an event once
@@ -156,10 +188,10 @@ def _filing(key: EventKey) -> list[tuple[str, str]]:
     return out
 
 
-def _article_row(a: Article, records: list[EventRecord]) -> dict[str, Any]:
+def _article_row(a: Article, records: list[EventRecord], copy_of: str | None = None) -> dict[str, Any]:
     return {"doc_id": a.doc_id, "url": a.url, "outlet": a.outlet, "title": a.title, "published": a.published,
             "language": a.language, "text": a.text, "source": a.source, "n_events": len(records),
-            "ingested_at": now()}
+            "ingested_at": now(), "copy_of": copy_of}
 
 
 _KEY_SQL = ("SELECT id, event_id, event_type, sub_event_type, landmark, event_date, time_precision, iso, admin1, "

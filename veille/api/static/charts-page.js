@@ -1,0 +1,3 @@
+window.veilleCharts.draw(document.getElementById("charts"),
+                         JSON.parse(document.getElementById("summary-data").textContent));
+window.veilleReady = true;
