@@ -104,7 +104,8 @@ def test_api_map_labels_name_places_and_divisions_inside_the_box(client):
     labels = client.get("/api/map/labels", params={"west": 38, "south": 29, "east": 49, "north": 38, "zoom": 6}).json()
     names = {p["name"] for p in labels["places"]}
     assert "Baghdad" in names and all(29 <= p["lat"] <= 38 and 38 <= p["lon"] <= 49 for p in labels["places"])
-    assert {"Anbar", "Basra"} <= {d["name"] for d in labels["divisions"]}
+    divisions = {d["name"] for d in labels["divisions"]}
+    assert any("Anbar" in d for d in divisions) and "Basra" in divisions
     world = client.get("/api/map/labels", params={"zoom": 2}).json()
     assert world["divisions"] == [] and all(p["population"] >= 5_000_000 for p in world["places"])
 

