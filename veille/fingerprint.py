@@ -15,6 +15,7 @@ exactly: it then says nothing the stored article does not (a truncated copy
 is one; a longer update that adds paragraphs is not). With 16 bands of 4
 rows, a pair at Jaccard 0.8 shares a band with probability 0.9996, at 0.6
 with 0.89, at 0.3 with 0.12 (and is then rejected by the exact count).
+A text of fewer than MIN_SHINGLES shingles is never taken for a copy.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ BANDS = 16
 ROWS = NUM_PERM // BANDS
 COPY_CONTAINMENT = 0.8
 MIN_LINE_WORDS = 8
+MIN_SHINGLES = 25  # about 30 words: a shorter text is too little to tell a copy from a separate brief
 _PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20240601)
 _A = _rng.integers(1, 1 << 31, NUM_PERM, dtype=np.uint64)
@@ -73,4 +75,4 @@ def is_copy(new: set[int], stored: set[int]) -> bool:
     return containment(new, stored) >= COPY_CONTAINMENT
 
 
-__all__ = ["shingles", "signature", "bands", "containment", "is_copy", "COPY_CONTAINMENT"]
+__all__ = ["shingles", "signature", "bands", "containment", "is_copy", "COPY_CONTAINMENT", "MIN_SHINGLES"]

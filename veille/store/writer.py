@@ -87,7 +87,8 @@ class Writer:
             originals, bands = self.copies(new)
             self.conn.execute(articles.insert(), [_article_row(a, [] if a.doc_id in originals else recs,
                                                                originals.get(a.doc_id)) for a, recs in new])
-            self.conn.execute(article_bands.insert(), bands)
+            if bands:
+                self.conn.execute(article_bands.insert(), bands)
             for article, records in new:
                 if article.doc_id in originals:
                     continue  # a copy reports nothing its original does not: its events are not counted again
@@ -105,6 +106,8 @@ class Writer:
         batch: dict[str, list[tuple[str, set[int]]]] = {}  # band -> earlier articles of this batch
         for article, _ in new:
             sh = fingerprint.shingles(article.text)
+            if len(sh) < fingerprint.MIN_SHINGLES:
+                continue  # too short to tell a copy from a separate brief
             keys = list(dict.fromkeys(fingerprint.bands(sh)))
             candidates = [(row.copy_of or row.doc_id, fingerprint.shingles(row.text))
                           for row in self.conn.execute(_BAND_MATES, {"bands": keys})]
