@@ -85,6 +85,7 @@ class Data:
     calibration: list[tuple[int, list[Example]]]  # the quiet articles veille.train calibrates the anchor on
     timing: list[Example]  # candidate sentences of conflict and crime articles
     candidates_per_article: dict[str, float]  # in those articles, and in the annotated conflict articles
+    conflict_candidates: dict[str, list[str]]  # ids (in `sets`) of the candidate sentences of dev and world-dev
 
     def examples(self) -> list[Example]:
         return [x for name in sorted(self.sets) for x in self.sets[name]]
@@ -122,11 +123,13 @@ def load_data(shared: Path, trainer: Trainer, settings: Settings, n_timing: int,
         articles += 1
         if len(timing) >= n_timing:
             break
-    per_article = {"corpus conflict and crime": len(timing) / max(1, articles)}
+    per_article, conflict = {"corpus conflict and crime": len(timing) / max(1, articles)}, {}
     for name in ("dev", "world-dev"):
         arts = [json.loads(line) for line in (shared / "eval" / f"{name}.jsonl").open(encoding="utf-8")]
-        per_article[name] = sum(len(candidates(trainer, a)[1]) for a in arts) / max(1, len(arts))
-    return Data(sets, quiet, calibration, timing[:n_timing], {k: round(v, 1) for k, v in per_article.items()})
+        conflict[name] = [f"{name}:{x.id}" for a in arts for x in candidates(trainer, a)[1]]  # as gather names them
+        per_article[name] = len(conflict[name]) / max(1, len(arts))
+    return Data(sets, quiet, calibration, timing[:n_timing], {k: round(v, 1) for k, v in per_article.items()},
+                conflict)
 
 
 # -- measures --------------------------------------------------------------------------------
@@ -605,8 +608,14 @@ class Cascade(Family):
         self.name = f"A, then C where A's event probability is at least {lo}"
         self.embedded: dict[str, float] = {}
 
-    def merge(self, a: dict[str, tuple[float, str]], c: dict[str, tuple[float, str]]) -> dict:
-        self.embedded["cross-validation"] = round(sum(p >= self.lo for p, _ in a.values()) / max(1, len(a)), 3)
+    def merge(self, a: dict[str, tuple[float, str]], c: dict[str, tuple[float, str]],
+              conflict: dict[str, list[str]]) -> dict:
+        """The cascade's fold predictions, and the share of sentences it embeds: of all, and of the
+        candidate sentences of the annotated conflict articles (from A's fold predictions)."""
+        self.embedded["all labelled sentences"] = round(sum(p >= self.lo for p, _ in a.values()) / max(1, len(a)), 3)
+        for name, ids in conflict.items():
+            ids = [i for i in ids if i in a]
+            self.embedded[f"{name} candidates"] = round(sum(a[i][0] >= self.lo for i in ids) / max(1, len(ids)), 3)
         return {i: (c[i] if p >= self.lo else (p, t)) for i, (p, t) in a.items()}
 
     def scores(self, xs):
@@ -747,6 +756,9 @@ def markdown(results: dict, meta: dict) -> str:
         lines.append(f"| {n} | {first['sentences']} | {first['events']} | " + " | ".join(cells) + " |")
     lines += ["", "Candidate sentences per article: " + ", ".join(f"{k} {v}" for k, v in meta["candidates_per_article"].items())
               + "."]
+    if "F" in results:
+        share = results["F"]["share_embedded"]
+        lines += ["", "F embeds these shares of the sentences: " + ", ".join(f"{k} {v}" for k, v in share.items()) + "."]
     return "\n".join(lines)
 
 
@@ -783,7 +795,7 @@ def main() -> None:
     if "F" in keys:
         fam = Cascade(fitted["A"], fitted["C"], args.cascade)
         a, c = results["A"], results["C"]
-        done = (fam.merge(predicted["A"], predicted["C"]),
+        done = (fam.merge(predicted["A"], predicted["C"], data.conflict_candidates),
                 [x + y for x, y in zip(a["fold_train_seconds"], c["fold_train_seconds"])],
                 a["train_seconds"] + c["train_seconds"])
         results["F"], _ = run_family(fam, data, settings, args.folds, done)
