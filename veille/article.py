@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from .errors import printable
@@ -21,7 +21,6 @@ class Article:
     language: str | None = None
     doc_id: str = ""
     source: str = ""  # file (and line) it came from, for messages
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in _TEXT_FIELDS:  # every back end stores the same characters

@@ -1,6 +1,6 @@
 """Date expressions in French and English, resolved against the publication date.
 
-`find_dates(text, published, lang, calendar)` returns every date expression of
+`DateFinder(calendar).find(text, published)` returns every date expression of
 a (folded) text with its resolved date and precision. Candidate spans come
 from our own patterns; nothing here guesses a date from a bare number.
 

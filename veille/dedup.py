@@ -157,51 +157,53 @@ def best_match(report: EventRecord, candidates: Iterable[EventKey], exclude: set
 # -- the index --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Probe:
-    """Stored events whose `column` is one of `keys` and whose date is within [lo, hi] (any date if None)."""
+    """Stored events whose `column` is one of `keys`, dated within `tolerance` days of `day` or within
+    their own precision's tolerance (DAY_TOLERANCE), whichever is wider; any date when `day` is None."""
 
     column: str  # "cell", "area" or "landmark"
     keys: tuple[str, ...]
-    lo: date | None = None
-    hi: date | None = None
+    day: date | None = None
+    tolerance: int = 0
+
+    def accepts(self, event_date: date, time_precision: int | None) -> bool:
+        if self.day is None:
+            return True
+        return abs((event_date - self.day).days) <= max(self.tolerance, _tolerance(time_precision))
 
 
 def cell(ev: Comparable) -> str:
-    """The index cell of an event: its date precision, then its place's grid cell.
+    """The index cell of an event: the grid cell of its place.
 
     Precise places (geo_precision 1-2) are filed in a 1-degree grid, province-level
     ones in a 5-degree grid, events without a place under "n".
     """
-    t = ev.time_precision if ev.time_precision in DAY_TOLERANCE else 1
     if not _has_place(ev):
-        return f"{t}n"
+        return "n"
     fine = (ev.geo_precision or 1) <= 2
     size = FINE_DEG if fine else COARSE_DEG
-    return f"{t}{'f' if fine else 'c'}{_grid(ev.latitude, size)}:{_grid(_wrap(ev.longitude), size)}"  # type: ignore
+    return f"{'f' if fine else 'c'}{_grid(ev.latitude, size)}:{_grid(_wrap(ev.longitude), size)}"  # type: ignore
 
 
 def area(ev: Comparable) -> str | None:
     """Events with a place and a province are also filed by it: for a province-level report, the province decides."""
     if not (_has_place(ev) and ev.admin1):
         return None
-    t = ev.time_precision if ev.time_precision in DAY_TOLERANCE else 1
-    return f"{t}{ev.iso or ''}|{ev.admin1}"
+    return f"{ev.iso or ''}|{ev.admin1}"
 
 
 def probes(report: Comparable) -> list[Probe]:
     """Where the events `same_event` could accept for this report are filed (a superset, never fewer)."""
-    d = date.fromisoformat(report.event_date)
+    d, w = date.fromisoformat(report.event_date), _tolerance(report.time_precision)
     out = [Probe("landmark", (report.landmark,))] if report.landmark else []
-    cells = ["n"]
-    if _has_place(report):
-        lat, lon = report.latitude, report.longitude
-        fine_km = PLACE_LIMIT_KM[max(report.geo_precision or 1, 2)]
-        cells = ([f"f{k}" for k in _cells_within(lat, lon, fine_km, FINE_DEG)]  # type: ignore[arg-type]
-                 + [f"c{k}" for k in _cells_within(lat, lon, PLACE_LIMIT_KM[3], COARSE_DEG)])  # type: ignore
-    for t in DAY_TOLERANCE:
-        w = timedelta(days=max(_tolerance(report.time_precision), DAY_TOLERANCE[t]))
-        out.append(Probe("cell", tuple(f"{t}{c}" for c in cells), d - w, d + w))
-        if _has_place(report) and report.admin1:
-            out.append(Probe("area", (f"{t}{report.iso or ''}|{report.admin1}",), d - w, d + w))
+    if not _has_place(report):
+        return out + [Probe("cell", ("n",), d, w)]
+    lat, lon = report.latitude, report.longitude
+    fine_km = PLACE_LIMIT_KM[max(report.geo_precision or 1, 2)]
+    cells = ([f"f{k}" for k in _cells_within(lat, lon, fine_km, FINE_DEG)]  # type: ignore[arg-type]
+             + [f"c{k}" for k in _cells_within(lat, lon, PLACE_LIMIT_KM[3], COARSE_DEG)])  # type: ignore[arg-type]
+    out.append(Probe("cell", tuple(cells), d, w))
+    if report.admin1:
+        out.append(Probe("area", (f"{report.iso or ''}|{report.admin1}",), d, w))
     return out
 
 
@@ -209,7 +211,7 @@ def covers(found: list[Probe], ev: Comparable) -> bool:
     """Whether one of the probes finds this event (what the store's index query does, in Python)."""
     d = date.fromisoformat(ev.event_date)
     values = {"cell": cell(ev), "area": area(ev), "landmark": ev.landmark}
-    return any(values[p.column] in p.keys and (p.lo is None or p.lo <= d <= p.hi) for p in found)  # type: ignore
+    return any(values[p.column] in p.keys and p.accepts(d, ev.time_precision) for p in found)
 
 
 def _grid(x: float, size: float) -> int:

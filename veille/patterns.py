@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import re
 
-try:  # the parser behind `re`; only used to find literal prefixes, so its absence costs speed only
-    from re import _constants as _C, _parser as _P
-except ImportError:  # pragma: no cover (Python < 3.11)
-    _C = _P = None
+from re import _constants as _C, _parser as _P  # the parser behind `re`, to find literal prefixes
 
 
 def split_alternatives(pattern: str) -> list[str]:
@@ -52,8 +49,6 @@ def literal_prefixes(pattern: str, n: int = 3) -> set[str] | None:
     None when some match could start with anything (a class like \\w, an empty match).
     Zero-width assertions are skipped, which can only make the set larger.
     """
-    if _P is None:
-        return None
     try:
         out = _walk(list(_P.parse(pattern)), {("", True)}, n)
     except Exception:  # an internal detail of `re` changed: go without prefixes
@@ -116,8 +111,6 @@ def prefix_guard(alternatives: list[str]) -> str:
 
 def uppercase_literals(pattern: str) -> list[str]:
     """Upper-case letters the pattern matches literally (they never match folded text)."""
-    if _P is None:
-        return []
     found: list[str] = []
 
     def walk(items) -> None:

@@ -1,4 +1,4 @@
-"""The event record of docs/event-record.md (ACLED field names plus veille's own)."""
+"""The event record: ACLED's field names and taxonomy, plus veille's own fields (evidence, provenance...)."""
 from __future__ import annotations
 
 import hashlib

@@ -235,8 +235,10 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(q).scalar_one()
 
-    def event(self, event_id: str) -> tuple[EventRecord, list[dict]] | None:
-        """An event and its mentions: each reporting article with its own values and evidence."""
+    def event(self, event_id: str, limit: int | None = None, offset: int = 0) -> tuple[EventRecord, list[dict]] | None:
+        """An event and its mentions: each reporting article with its own values and evidence.
+
+        `limit` and `offset` page the mentions (by article id); the record lists every article."""
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(events.c.id, events.c.summary).where(events.c.event_id == event_id)).first()
             if row is None:
@@ -245,7 +247,8 @@ class Store:
             ms = conn.execute(sa.select(mentions.c.record, articles.c.doc_id, articles.c.title, articles.c.outlet,
                                         articles.c.url, articles.c.published, articles.c.text)
                               .join(articles, articles.c.doc_id == mentions.c.doc_id)
-                              .where(mentions.c.event_ref == row.id).order_by(articles.c.doc_id)).all()
+                              .where(mentions.c.event_ref == row.id).order_by(articles.c.doc_id)
+                              .limit(limit).offset(offset)).all()
         out = []
         for m in ms:
             out.append({"doc_id": m.doc_id, "title": m.title, "outlet": m.outlet, "url": m.url,
@@ -410,6 +413,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    import os
+    for pragma in filter(None, os.environ.get("VEILLE_SQLITE_EXTRA", "").split(";")):
+        cur.execute("PRAGMA " + pragma)
     cur.close()
 
 

@@ -41,9 +41,12 @@ events = sa.Table(
     sa.Column("cell", sa.String(40), nullable=False),  # veille.dedup.cell
     sa.Column("area", sa.Text),  # veille.dedup.area
     sa.Column("summary", sa.JSON, nullable=False),  # veille.dedup.Summary: the aggregates over the members
-    sa.Index("ix_events_probe_cell", "sub_event_type", "cell", "event_date"),
-    sa.Index("ix_events_probe_area", "sub_event_type", "area", "event_date"),
-    sa.Index("ix_events_landmark", "landmark"),
+    # the candidates of a new report (veille.dedup.probes): the date's precision is in the index, so the
+    # scan narrows each event's date window without reading the table
+    sa.Index("ix_events_probe_cell", "sub_event_type", "cell", "event_date", "time_precision"),
+    sa.Index("ix_events_probe_area", "sub_event_type", "area", "event_date", "time_precision"),
+    sa.Index("ix_events_landmark", "landmark", sqlite_where=sa.text("landmark IS NOT NULL"),
+             postgresql_where=sa.text("landmark IS NOT NULL")),
     sa.Index("ix_events_date_id", "event_date", "event_id"),
     sa.Index("ix_events_iso_date", "iso", "event_date"),
 )

@@ -11,7 +11,7 @@ same whether its event has one report or ten thousand.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from .. import fingerprint
 from ..article import Article
-from ..dedup import EventKey, Probe, Summary, area, best_match, cell, covers, mention_key, probes
+from ..dedup import DAY_TOLERANCE, EventKey, Probe, Summary, area, best_match, cell, covers, mention_key, probes
 from ..records import EventRecord
 from .schema import article_bands, articles, events, mentions
 
@@ -203,16 +203,32 @@ _KEY_SQL = ("SELECT id, event_id, event_type, sub_event_type, landmark, event_da
 
 def probe_sql(found: list[Probe], sub_event_type: str, dialect: str) -> tuple[str, tuple]:
     """One UNION ALL of index range scans, as driver SQL: this runs for every report, and building
-    a statement with SQLAlchemy cost more than running it."""
+    a statement with SQLAlchemy cost more than running it.
+
+    Each scan covers the widest date window; the precision of each event then narrows it
+    (`Probe.accepts`), on the index's own columns."""
     p = "?" if dialect == "sqlite" else "%s"
     day = (lambda d: d.isoformat()) if dialect == "sqlite" else (lambda d: d)
+    widest = max(DAY_TOLERANCE.values())
     parts, params = [], []
     for probe in found:
         if probe.column == "landmark":
             parts.append(_KEY_SQL.format(p=p) + f"landmark = {p}")
             params += [sub_event_type, probe.keys[0]]
-        else:
-            keys = ", ".join([p] * len(probe.keys))
-            parts.append(_KEY_SQL.format(p=p) + f"{probe.column} IN ({keys}) AND event_date BETWEEN {p} AND {p}")
-            params += [sub_event_type, *probe.keys, day(probe.lo), day(probe.hi)]
+            continue
+        keys = ", ".join([p] * len(probe.keys))
+        span = timedelta(days=max(widest, probe.tolerance))
+        lo, hi = probe.day - span, probe.day + span
+        sql = _KEY_SQL.format(p=p) + f"{probe.column} IN ({keys}) AND event_date BETWEEN {p} AND {p}"
+        params += [sub_event_type, *probe.keys, day(lo), day(hi)]
+        wider = [(t, tol) for t, tol in DAY_TOLERANCE.items() if tol > probe.tolerance]
+        if wider:  # narrow by each event's own precision
+            near = timedelta(days=probe.tolerance)
+            terms = [f"event_date BETWEEN {p} AND {p}"]
+            params += [day(probe.day - near), day(probe.day + near)]
+            for t, tol in wider:
+                terms.append(f"(time_precision = {p} AND event_date BETWEEN {p} AND {p})")
+                params += [t, day(probe.day - timedelta(days=tol)), day(probe.day + timedelta(days=tol))]
+            sql += " AND (" + " OR ".join(terms) + ")"
+        parts.append(sql)
     return " UNION ALL ".join(parts), tuple(params)

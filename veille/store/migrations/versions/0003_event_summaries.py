@@ -86,7 +86,11 @@ def _summarise_existing_events() -> None:
         groups.setdefault(eid or mid, []).append((mid, record))
     for ref, key in enumerate(sorted(groups), start=1):
         members = groups[key]
-        conn.execute(new.insert(), event_row(ref, Summary.of(r for _, r in members)))
+        row = event_row(ref, Summary.of(r for _, r in members))
+        tier = row["time_precision"] if row["time_precision"] in (1, 2, 3) else 1  # this revision's cells
+        row["cell"] = f"{tier}{row['cell']}"
+        row["area"] = f"{tier}{row['area']}" if row["area"] is not None else None
+        conn.execute(new.insert(), row)
         conn.execute(mentions.update().where(mentions.c.mention_id == sa.bindparam("mid"))
                      .values(event_ref=ref, spans=sa.bindparam("sp")),
                      [{"mid": mid, "sp": spans(r)} for mid, r in members])
