@@ -13,11 +13,12 @@ A synthetic but realistic news stream is written through the real store, with
 - each article reports one to three events: new ones, or more reports of the
   last days' events, with dates, places and figures that differ a little from
   one report to the next, as they do between outlets;
-- a third of the articles also cite a past event as background, chosen by
-  preferential attachment: the more an event was cited, the likelier a new
-  citation (a long tail of events with thousands of reports, like a leader's
-  killing); a fifth of those have a landmark key, the others only their date
-  and place, often vague (month, province).
+- a third of the articles also cite a past event as background: one event in
+  250 becomes notable, with a fame drawn from a Pareto distribution, and
+  citations go to notable events in proportion to their fame (a long tail;
+  the most famous, like a leader's killing, gather thousands of reports); a
+  fifth of them have a landmark key, the others only their date and place,
+  often vague (month, province).
 
 At each decade of the event count (1k, 10k, 100k, 1M) the script times the
 ingest of the next `--window` articles (per-report cost, wall clock, the
@@ -123,8 +124,8 @@ class World:
         self.site_weights = list(_cumulative([1 / (1 + (i % 150)) ** 0.9 for i in range(len(self.sites))]))
         self.type_weights = list(_cumulative([t[3] for t in TYPES]))
         self.recent: list[Happening] = []  # the news of the last days
-        self.cited: list[Happening] = []  # one entry per background citation so far (preferential attachment)
-        self.notable: list[Happening] = []
+        self.notable: list[Happening] = []  # the past events articles cite as background
+        self.fame: list[float] = []  # their cumulative fame: Pareto-distributed, a few very famous
         self.n_happenings = 0
         self.n_articles = 0
 
@@ -174,19 +175,15 @@ class World:
             del self.recent[:1500]
         if rnd.random() < 0.004:
             self.notable.append(h)
+            self.fame.append((self.fame[-1] if self.fame else 0.0) + rnd.paretovariate(1.1))
             if rnd.random() < 0.2:
                 h.landmark = f"landmark-{h.n}"
         return h
 
     def citation(self) -> Happening:
-        if self.cited and self.rnd.random() < 0.9:
-            h = self.rnd.choice(self.cited)  # cited in proportion to how often it was cited
-        elif self.notable:
-            h = self.rnd.choice(self.notable)
-        else:
-            h = self.news()
-        self.cited.append(h)
-        return h
+        if not self.notable:
+            return self.news()
+        return self.notable[_pick(self.fame, self.rnd)]  # in proportion to its fame
 
     def record(self, h: Happening, doc: str, span: tuple[int, int], background: bool, pub: date) -> EventRecord:
         rnd = self.rnd
