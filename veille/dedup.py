@@ -115,7 +115,7 @@ def places_compatible(a: Comparable, b: Comparable) -> bool:
     if worst == 1 and a.location and b.location and a.location != b.location:
         limit = SAME_CITY_KM
     if worst == 3 and a.admin1 and b.admin1 and min(a.geo_precision or 1, b.geo_precision or 1) < 3:
-        return a.admin1 == b.admin1 or d <= limit
+        return (a.iso is not None and a.iso == b.iso and a.admin1 == b.admin1) or d <= limit
     return d <= limit
 
 
@@ -160,7 +160,7 @@ class Probe:
     """Stored events whose `column` is one of `keys`, dated within `tolerance` days of `day` or within
     their own precision's tolerance (DAY_TOLERANCE), whichever is wider; any date when `day` is None."""
 
-    column: str  # "cell", "area" or "landmark"
+    column: str  # "cell", "area", "province" or "landmark"
     keys: tuple[str, ...]
     day: date | None = None
     tolerance: int = 0
@@ -185,10 +185,15 @@ def cell(ev: Comparable) -> str:
 
 
 def area(ev: Comparable) -> str | None:
-    """Events with a place and a province are also filed by it: for a province-level report, the province decides."""
-    if not (_has_place(ev) and ev.admin1):
+    """A province-level event is also filed by its province: a precise report in that province matches it
+    at any distance. (A province-level report finds the precise events of its province by `province`.)"""
+    return province(ev) if (ev.geo_precision or 1) >= 3 else None
+
+
+def province(ev: Comparable) -> str | None:
+    if not (_has_place(ev) and ev.iso and ev.admin1):
         return None
-    return f"{ev.iso or ''}|{ev.admin1}"
+    return f"{ev.iso}|{ev.admin1}"
 
 
 def probes(report: Comparable) -> list[Probe]:
@@ -202,15 +207,16 @@ def probes(report: Comparable) -> list[Probe]:
     cells = ([f"f{k}" for k in _cells_within(lat, lon, fine_km, FINE_DEG)]  # type: ignore[arg-type]
              + [f"c{k}" for k in _cells_within(lat, lon, PLACE_LIMIT_KM[3], COARSE_DEG)])  # type: ignore[arg-type]
     out.append(Probe("cell", tuple(cells), d, w))
-    if report.admin1:
-        out.append(Probe("area", (f"{report.iso or ''}|{report.admin1}",), d, w))
+    if province(report):
+        column = "province" if (report.geo_precision or 1) >= 3 else "area"
+        out.append(Probe(column, (province(report),), d, w))  # type: ignore[arg-type]
     return out
 
 
 def covers(found: list[Probe], ev: Comparable) -> bool:
     """Whether one of the probes finds this event (what the store's index query does, in Python)."""
     d = date.fromisoformat(ev.event_date)
-    values = {"cell": cell(ev), "area": area(ev), "landmark": ev.landmark}
+    values = {"cell": cell(ev), "area": area(ev), "province": province(ev), "landmark": ev.landmark}
     return any(values[p.column] in p.keys and p.accepts(d, ev.time_precision) for p in found)
 
 

@@ -44,19 +44,19 @@ events = sa.Table(
     # the candidates of a new report (veille.dedup.probes): the date's precision is in the index, so the
     # scan narrows each event's date window without reading the table
     sa.Index("ix_events_probe_cell", "sub_event_type", "cell", "event_date", "time_precision"),
-    sa.Index("ix_events_probe_area", "sub_event_type", "area", "event_date", "time_precision"),
+    sa.Index("ix_events_probe_area", "sub_event_type", "area", "event_date", "time_precision",
+             sqlite_where=sa.text("geo_precision >= 3"), postgresql_where=sa.text("geo_precision >= 3")),
     sa.Index("ix_events_landmark", "landmark", sqlite_where=sa.text("landmark IS NOT NULL"),
              postgresql_where=sa.text("landmark IS NOT NULL")),
     sa.Index("ix_events_date_id", "event_date", "event_id"),
-    sa.Index("ix_events_iso_date", "iso", "event_date"),
+    sa.Index("ix_events_iso_date", "iso", "event_date", "admin1"),  # filters by country; a province's events
 )
 mentions = sa.Table(
     "mentions", metadata,
-    sa.Column("mention_id", sa.String(160), primary_key=True),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("mention_id", sa.String(160), nullable=False),  # "doc_id:record id" (an article is stored once)
     sa.Column("doc_id", sa.String(64), sa.ForeignKey("articles.doc_id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("event_ref", sa.Integer, nullable=False, index=True),  # events.id (kept by the writer)
-    sa.Column("event_type", sa.String(64), nullable=False),
-    sa.Column("event_date", sa.Date, nullable=False),
     sa.Column("spans", sa.Text, nullable=False),  # the evidence offsets, "start-end start-end"
     sa.Column("record", sa.JSON, nullable=False),  # the article's own record of the event
 )

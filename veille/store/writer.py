@@ -136,7 +136,6 @@ class Writer:
             self._remember(ref, summary)
             joined.add(ref)
             self.mention_rows.append({"mention_id": mention_key(r), "doc_id": article.doc_id, "event_ref": ref,
-                                      "event_type": r.event_type, "event_date": date.fromisoformat(r.event_date),
                                       "spans": spans(r), "record": r.to_dict(with_text=False)})
 
     def _summary(self, ref: int) -> Summary:
@@ -216,11 +215,19 @@ def probe_sql(found: list[Probe], sub_event_type: str, dialect: str) -> tuple[st
             parts.append(_KEY_SQL.format(p=p) + f"landmark = {p}")
             params += [sub_event_type, probe.keys[0]]
             continue
-        keys = ", ".join([p] * len(probe.keys))
         span = timedelta(days=max(widest, probe.tolerance))
         lo, hi = probe.day - span, probe.day + span
-        sql = _KEY_SQL.format(p=p) + f"{probe.column} IN ({keys}) AND event_date BETWEEN {p} AND {p}"
-        params += [sub_event_type, *probe.keys, day(lo), day(hi)]
+        sql = _KEY_SQL.format(p=p)
+        if probe.column == "province":  # the precise events of a province: the country's date index
+            sql += f"iso = {p} AND admin1 = {p}"
+            params += [sub_event_type, *probe.keys[0].split("|", 1)]
+        else:
+            sql += f"{probe.column} IN ({', '.join([p] * len(probe.keys))})"
+            params += [sub_event_type, *probe.keys]
+            if probe.column == "area":
+                sql += " AND geo_precision >= 3"  # the partial index holds province-level events only
+        sql += f" AND event_date BETWEEN {p} AND {p}"
+        params += [day(lo), day(hi)]
         wider = [(t, tol) for t, tol in DAY_TOLERANCE.items() if tol > probe.tolerance]
         if wider:  # narrow by each event's own precision
             near = timedelta(days=probe.tolerance)
